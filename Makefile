@@ -1,0 +1,33 @@
+# Two commands do all set-up: `make lab` and `make test`. Versions come from constraints.txt.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DATA   := datasets/clipstream.duckdb
+
+.PHONY: install lab test data bench lint clean
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[lab,test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+$(DATA): | $(STAMP)
+	$(BIN)/synth build --scale small --out $(DATA)
+
+data: $(DATA)
+
+lab: install data
+	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks
+
+test: install
+	$(BIN)/ruff check synth grader tests benchmarks
+	$(BIN)/pytest
+
+bench: install
+	$(BIN)/python benchmarks/bench_synth.py
+
+clean:
+	rm -rf $(VENV) datasets/*.duckdb datasets/*.key

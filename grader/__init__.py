@@ -1,0 +1,1 @@
+"""Exercises for the sandbox: question specs, answer checking, exercise builds and grading."""
