@@ -21,7 +21,7 @@ SCALES: dict[str, Scale] = {
     s.name: s
     for s in (
         Scale("tiny", 1_000, date(2025, 9, 1), 35),
-        Scale("small", 12_000, date(2025, 9, 1), 91),
+        Scale("small", 10_000, date(2025, 9, 1), 91),
         Scale("medium", 200_000, date(2025, 9, 1), 91),
         Scale("large", 3_600_000, date(2025, 9, 1), 91),
     )
@@ -39,34 +39,32 @@ class Config:
     block_users: int = 4_096  # users simulated together; fixed so output never depends on --workers
 
     # Population: share of accounts that signed up before the window (the established base).
-    established_share: float = 0.30
+    established_share: float = 0.55
+    established_alive_share: float = 0.25  # the rest are dormant accounts: no app, no events
     established_history_days: int = 730
     signup_growth: float = 0.5  # daily signups grow by this fraction across the window
     signup_weekend_boost: float = 1.25
     paid_bursts: tuple[tuple[int, int, float], ...] = ((20, 4, 2.5), (58, 5, 2.0))  # (day, length, x)
 
     # Retention of new signups: share who never return, then a Lomax (Pareto II) lifetime in days.
-    churn_day0: float = 0.40
-    lifetime_alpha: float = 0.7
+    churn_day0: float = 0.35
+    lifetime_alpha: float = 1.0
     lifetime_scale_days: float = 12.0
     established_mean_lifetime_days: float = 600.0
 
     # Day-level activity propensity of a living user: Beta(a, b).
-    propensity_a: float = 0.9
-    propensity_b: float = 1.1
-    weekend_multiplier: float = 1.15  # on local Saturdays and Sundays
-    weekly_profile: tuple[float, ...] = (0.97, 0.96, 0.97, 0.99, 1.04, 1.15, 1.15)  # Mon..Sun
+    propensity_a: float = 1.4
+    propensity_b: float = 1.0
+    weekly_profile: tuple[float, ...] = (0.97, 0.96, 0.97, 0.99, 1.04, 1.15, 1.15)  # local Mon..Sun
 
     # Sessions per active day: 1 + Poisson(rate), rate lognormal across users.
-    session_rate_median: float = 3.0
+    session_rate_median: float = 2.2
     session_rate_sigma: float = 0.7
     session_gap_min_s: int = 31 * 60  # sessions are at least this far apart (> the 30-minute convention)
 
     # Videos watched per session: 1 + geometric, mean varies by user (lognormal).
-    views_per_session_median: float = 6.0
+    views_per_session_median: float = 3.6
     views_per_session_sigma: float = 0.6
-    watch_ms_median: float = 22_000.0
-    watch_ms_sigma: float = 1.0
 
     # Interaction probabilities per view (user-level Beta means).
     like_rate: float = 0.08
@@ -84,7 +82,7 @@ class Config:
     shop_funnel: tuple[float, float, float] = (0.35, 0.45, 0.65)  # cart|view, checkout|cart, buy|checkout
 
     # Push notifications: per alive user-day, and the chance a push opens a session.
-    pushes_per_day: float = 1.2
+    pushes_per_day: float = 1.0
     push_open_share: float = 0.12
 
     catalog_videos_per_user: float = 0.5

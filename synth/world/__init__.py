@@ -1,0 +1,1 @@
+"""The clean Clipstream world: who the users are and how they behave, as pure array functions."""

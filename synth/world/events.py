@@ -1,0 +1,126 @@
+"""What happens inside a session: an app open, videos with reactions, searches, creating, shopping."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from synth import vec
+from synth.config import Config
+from synth.schema import EVENT_NAMES
+from synth.world.population import Users
+
+E = {name: np.int8(i) for i, name in enumerate(EVENT_NAMES)}
+REACTIONS = ("like", "comment", "share", "follow")  # order of the columns of Users.interaction
+
+# Seconds from an event to the next one in the same session: (median, log-sd). A view adds its watch time.
+DWELL_S = {
+    "app_open": (2.0, 0.5), "push_open": (1.0, 0.3), "search": (12.0, 0.6), "video_view": (0.8, 0.4),
+    "like": (1.2, 0.4), "comment": (18.0, 0.7), "share": (7.0, 0.6), "follow": (2.0, 0.4),
+    "camera_open": (15.0, 0.8), "record_start": (35.0, 0.6), "edit_open": (110.0, 0.8),
+    "post_publish": (4.0, 0.5), "product_view": (25.0, 0.7), "add_to_cart": (12.0, 0.6),
+    "checkout_start": (45.0, 0.6), "purchase": (4.0, 0.5), "push_received": (0.0, 0.0),
+}
+_DWELL = np.array([DWELL_S[n] for n in EVENT_NAMES])
+
+# Event type at position k of a view group whose reactions are the bits of the row index.
+_GROUP = np.full((16, 5), -1, dtype=np.int8)
+for _mask in range(16):
+    _types = [E["video_view"]] + [E[r] for b, r in enumerate(REACTIONS) if _mask >> b & 1]
+    _GROUP[_mask, : len(_types)] = _types
+_POPCOUNT = np.array([bin(m).count("1") for m in range(16)])
+
+
+@dataclass(frozen=True)
+class SessionEvents:
+    """Events of all sessions of a block, laid out session after session, in time order."""
+
+    session: np.ndarray  # which session (index into Sessions)
+    name: np.ndarray  # index into EVENT_NAMES
+    offset_ms: np.ndarray  # milliseconds after the session start
+    video: np.ndarray  # index into the video catalogue, -1 if none
+    watch_ms: np.ndarray  # -1 unless video_view
+    amount_cents: np.ndarray  # -1 unless purchase
+    length_ms: np.ndarray  # per session: time from start until the user leaves
+
+
+def funnel_steps(rng: np.random.Generator, started: np.ndarray, rates: tuple[float, ...]) -> np.ndarray:
+    """Steps reached by each flow: 0 if not started, else 1 + each later step passed in turn."""
+    steps = started.astype(np.int64)
+    going = started.copy()
+    for r in rates:
+        going &= rng.random(len(started)) < r
+        steps += going
+    return steps
+
+
+def watch_time_ms(rng: np.random.Generator, duration_s: np.ndarray) -> np.ndarray:
+    """Watch time of one view: quick skips, partial watches, and full watches that sometimes loop."""
+    n = len(duration_s)
+    u = rng.random(n)
+    dur_ms = duration_s * 1000.0
+    skip = rng.uniform(600, 4000, n)
+    partial = dur_ms * rng.beta(2.0, 2.0, n)
+    full = dur_ms * (1.0 + rng.geometric(0.75, n) - 1)
+    return np.where(u < 0.22, skip, np.where(u < 0.55, partial, full)).astype(np.int64)
+
+
+def session_events(users: Users, session_user: np.ndarray, push: np.ndarray, catalog_duration_s: np.ndarray,
+                   config: Config, rng: np.random.Generator) -> SessionEvents:
+    """Every event of every session, vectorised over the whole block."""
+    n_s = len(session_user)
+    heads = 1 + push.astype(np.int64)  # [push_open,] app_open
+    search = (rng.random(n_s) < config.search_rate).astype(np.int64)
+    n_views = 1 + rng.poisson(np.maximum(users.views_mean[session_user] - 1.0, 0.0))
+    creator = users.creator[session_user]
+    create = funnel_steps(rng, rng.random(n_s) < np.where(creator, config.creation_session_rate, 0.004),
+                          config.creation_funnel)
+    shopper = users.shopper[session_user]
+    shop = funnel_steps(rng, rng.random(n_s) < np.where(shopper, config.shop_session_rate, 0.002),
+                        config.shop_funnel)
+
+    # view groups: a video_view followed by the reactions to it
+    view_session = vec.owner(n_views)
+    probs = users.interaction[session_user[view_session]]
+    mask = ((rng.random(probs.shape) < probs) * np.array([1, 2, 4, 8])).sum(axis=1)
+    group = 1 + _POPCOUNT[mask]
+    view_events = np.bincount(view_session, weights=group, minlength=n_s).astype(np.int64)
+
+    counts = heads + search + view_events + create + shop
+    first = vec.starts(counts)
+    total = int(counts.sum())
+    name = np.empty(total, dtype=np.int8)
+    video = np.full(total, -1, dtype=np.int64)
+    watch = np.full(total, -1, dtype=np.int64)
+    amount = np.full(total, -1, dtype=np.int64)
+
+    name[first] = np.where(push, E["push_open"], E["app_open"])
+    name[first[push] + 1] = E["app_open"]
+    name[(first + heads)[search == 1]] = E["search"]
+
+    n_catalog = len(catalog_duration_s)
+    picked = np.minimum((n_catalog * rng.random(len(group)) ** 3).astype(np.int64), n_catalog - 1)
+    group_start = first[view_session] + heads[view_session] + search[view_session] + vec.group_cumsum_exclusive(
+        group, n_views)
+    member = vec.rank(group)
+    owner_view = vec.owner(group)
+    pos = group_start[owner_view] + member
+    name[pos] = _GROUP[mask[owner_view], member]
+    video[pos] = picked[owner_view]
+    watch[group_start] = watch_time_ms(rng, catalog_duration_s[picked])
+
+    flows = first + heads + search + view_events
+    for steps, first_step, at in ((create, "camera_open", flows), (shop, "product_view", flows + create)):
+        k = vec.rank(steps)
+        name[at[vec.owner(steps)] + k] = E[first_step] + k  # a funnel's steps are consecutive event names
+    bought = name == E["purchase"]
+    amount[bought] = np.round(rng.lognormal(np.log(18.0), 0.8, int(bought.sum()))).astype(np.int64) * 100 - 1
+
+    median, sigma = _DWELL[name, 0], _DWELL[name, 1]
+    dwell = median * 1000.0 * np.exp(sigma * rng.standard_normal(total))
+    dwell_ms = dwell.astype(np.int64) + np.where(watch > 0, watch, 0)
+    offset_ms = vec.group_cumsum_exclusive(dwell_ms, counts)
+    length_ms = np.bincount(vec.owner(counts), weights=dwell_ms, minlength=n_s).astype(np.int64)
+    return SessionEvents(session=vec.owner(counts), name=name, offset_ms=offset_ms, video=video,
+                         watch_ms=watch, amount_cents=amount, length_ms=length_ms)

@@ -1,0 +1,35 @@
+"""The app's release train and which version each phone runs at a given time."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import numpy as np
+
+RELEASE_EVERY_DAYS = 14
+FIRST_MINOR = 20  # 8.20.0 is the first release on the calendar, well before any window
+PLATFORM_DELAY_DAYS = (0, 2)  # iOS ships first; Android follows two days later
+EPOCH = datetime(2024, 1, 8)
+
+
+def release_seconds(window_start: datetime, window_days: int, platform: int) -> np.ndarray:
+    """Release times (seconds since window start, UTC) of every version up to the window end."""
+    first = (EPOCH - window_start).total_seconds() + PLATFORM_DELAY_DAYS[platform] * 86_400
+    end = (window_start + timedelta(days=window_days) - window_start).total_seconds()
+    n = int((end - first) // (RELEASE_EVERY_DAYS * 86_400)) + 1
+    return (first + np.arange(n) * RELEASE_EVERY_DAYS * 86_400 + 17 * 3600).astype(np.int64)
+
+
+def version_names(n: int) -> list[str]:
+    """Version labels in release order."""
+    return [f"8.{FIRST_MINOR + k}.0" for k in range(n)]
+
+
+def version_at(t_s: np.ndarray, platform: np.ndarray, lag_s: np.ndarray, releases: tuple[np.ndarray, ...]
+               ) -> np.ndarray:
+    """Index of the version a phone runs at time t: the newest released at least `lag` earlier."""
+    out = np.empty(len(t_s), dtype=np.int16)
+    for p, times in enumerate(releases):
+        mine = platform == p
+        out[mine] = np.maximum(np.searchsorted(times, t_s[mine] - lag_s[mine], side="right") - 1, 0)
+    return out
