@@ -23,7 +23,7 @@ SCALES: dict[str, Scale] = {
         Scale("tiny", 1_000, date(2025, 9, 1), 35),
         Scale("small", 10_000, date(2025, 9, 1), 91),
         Scale("medium", 200_000, date(2025, 9, 1), 91),
-        Scale("large", 3_600_000, date(2025, 9, 1), 91),
+        Scale("large", 400_000, date(2025, 9, 1), 91),
     )
 }
 DEFAULT_SCALE = "small"
