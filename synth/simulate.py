@@ -95,7 +95,8 @@ def simulate_block(config: Config, block: int) -> dict[str, pa.Table]:
     watch = np.concatenate([ev.watch_ms, np.full(n_push, -1)])
     amount = np.concatenate([ev.amount_cents, np.full(n_push, -1)])
 
-    keep = (ts_ms >= 0) & (ts_ms < config.scale.days * DAY * 1000)
+    # nothing before the account existed (pushes earlier on the signup day) or outside the window
+    keep = (ts_ms >= np.maximum(users.signup_s[user] * 1000, 0)) & (ts_ms < config.scale.days * DAY * 1000)
     user, ts_ms, name, video, watch, amount = (a[keep] for a in (user, ts_ms, name, video, watch, amount))
     return {
         "users": users_table(users, config, rng),
@@ -111,7 +112,7 @@ def users_table(users: Users, config: Config, rng: np.random.Generator) -> pa.Ta
     columns = {
         "user_id": pa.array(users.user_id),
         "username": pa.array(names.usernames(rng, len(users), config.seed)),
-        "signup_ts": timestamps(config, users.signup_s * 1000 + rng.integers(0, 1000, len(users))),
+        "signup_ts": timestamps(config, users.signup_s * 1000),
         "country": labels(users.country, geography.COUNTRY_CODES),
         "timezone": labels(users.tz, geography.TIMEZONES),
         "platform": labels(users.platform, PLATFORMS),
