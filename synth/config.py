@@ -30,6 +30,27 @@ DEFAULT_SCALE = "small"
 DEFAULT_SEED = 42
 
 
+# Planted phenomena (synth/plant). Days are window day indices: day 0 is 2025-09-01, a Monday.
+
+
+@dataclass(frozen=True)
+class Promotion:
+    """Weekend promotions in some countries: active users rise by `lift` on those local weekend days."""
+
+    countries: tuple[str, ...] = ("BR", "MX", "ES", "TR")
+    saturdays: tuple[int, ...] = (19, 47, 75)  # Sep 20, Oct 18, Nov 15 2025
+    lift: float = 0.08
+
+
+@dataclass(frozen=True)
+class Retries:
+    """The SDK re-sends some uploads (same event_id) and delivers some events days late."""
+
+    duplicate_share: float = 0.004
+    late_share: float = 0.003
+    late_days: tuple[float, float] = (1.0, 5.0)
+
+
 @dataclass(frozen=True)
 class Config:
     """All parameters of one build; same Config + same pinned versions = same dataset."""
@@ -86,6 +107,9 @@ class Config:
     push_open_share: float = 0.12
 
     catalog_videos_per_user: float = 0.5
+    disabled: frozenset[str] = frozenset()  # planted phenomena left out (synth.plant.PLANT_NAMES)
+    promotion: Promotion = Promotion()
+    retries: Retries = Retries()
     upload_delay_median_s: float = 1.5
 
     @property

@@ -11,6 +11,7 @@ EVENT_NAMES = (
     "push_received", "push_open", "camera_open", "record_start", "edit_open", "post_publish",
     "product_view", "add_to_cart", "checkout_start", "purchase",
 )
+SERVER_EVENT_NAMES = ("like", "comment", "follow", "post_publish", "purchase")
 PLATFORMS = ("ios", "android")
 DEVICE_TIERS = ("low", "mid", "high")
 
@@ -103,12 +104,134 @@ DATASET_INFO = Table(
     ),
 )
 
-TABLES: tuple[Table, ...] = (USERS, EVENTS, VIDEOS, DATASET_INFO)
+SERVER_EVENTS = Table(
+    "server_events",
+    "The backend's authoritative record of likes, comments, follows, posts and purchases. It disagrees with "
+    "`events` for reasons worth finding.",
+    (
+        Column("request_id", "BIGINT", "Id of the API request."),
+        Column("event_id", "BIGINT", "Client insert id the request carried (events.event_id)."),
+        Column("user_id", "BIGINT", "Account that made the request."),
+        Column("event_name", enum(SERVER_EVENT_NAMES), "What the request did."),
+        Column("server_ts", "TIMESTAMP", "When the server handled it, by the server's clock, UTC."),
+        Column("status", enum(("ok", "failed")), "Whether the request succeeded."),
+        Column("amount_cents", "INTEGER", "Order value in US cents; purchase only.", True),
+    ),
+)
+
+APP_RELEASES = Table(
+    "app_releases",
+    "The app's release calendar: every version, per platform.",
+    (
+        Column("platform", enum(PLATFORMS), "Platform the build is for."),
+        Column("app_version", "VARCHAR", "Version label (events.app_version)."),
+        Column("release_ts", "TIMESTAMP", "When it reached the app store, UTC."),
+        Column("rollout_pct", "INTEGER", "Share of phones offered the update, in percent."),
+    ),
+)
+
+PROMOTIONS = Table(
+    "promotions",
+    "Marketing promotions: when they ran and in which countries.",
+    (
+        Column("promo_id", "VARCHAR", "Promotion id."),
+        Column("name", "VARCHAR", "What the promotion was."),
+        Column("start_ts", "TIMESTAMP", "Start, UTC."),
+        Column("end_ts", "TIMESTAMP", "End (exclusive), UTC."),
+        Column("countries", "VARCHAR[]", "Countries (ISO-2) where it ran."),
+    ),
+)
+
+EXPERIMENTS = Table(
+    "experiments",
+    "A/B tests: what was tested, when, on which unit, with which variants.",
+    (
+        Column("experiment_id", "VARCHAR", "Experiment id."),
+        Column("name", "VARCHAR", "Short name."),
+        Column("hypothesis", "VARCHAR", "What the team expected."),
+        Column("start_date", "DATE", "First day (UTC)."),
+        Column("end_date", "DATE", "Last day (UTC), inclusive."),
+        Column("unit", "VARCHAR", "Randomisation unit."),
+        Column("variants", "VARCHAR[]", "Variant names; the first is the control."),
+    ),
+)
+
+ASSIGNMENTS = Table(
+    "assignments",
+    "Which variant each user was assigned to in each experiment.",
+    (
+        Column("experiment_id", "VARCHAR", "experiments.experiment_id"),
+        Column("user_id", "BIGINT", "Assigned account."),
+        Column("variant", "VARCHAR", "Assigned variant."),
+        Column("assigned_ts", "TIMESTAMP", "When the assignment was made, UTC."),
+    ),
+)
+
+EXPOSURES = Table(
+    "exposures",
+    "When an assigned user first actually saw the experiment's surface.",
+    (
+        Column("experiment_id", "VARCHAR", "experiments.experiment_id"),
+        Column("user_id", "BIGINT", "Exposed account."),
+        Column("exposure_ts", "TIMESTAMP", "First exposure, UTC."),
+    ),
+)
+
+SURVEYS = Table(
+    "surveys",
+    "In-app surveys: one row per survey sent; the answer columns are NULL when the user never responded.",
+    (
+        Column("response_id", "BIGINT", "Id of the survey invitation."),
+        Column("user_id", "BIGINT", "Invited account."),
+        Column("survey", "VARCHAR", "Which survey."),
+        Column("sent_ts", "TIMESTAMP", "When it was shown, UTC."),
+        Column("responded_ts", "TIMESTAMP", "When the user answered, UTC.", True),
+        Column("csat", "TINYINT", "Satisfaction, 1 (very unsatisfied) to 5 (very satisfied).", True),
+        Column("nps", "TINYINT", "Likelihood to recommend, 0 to 10.", True),
+        Column("theme", "VARCHAR", "Main theme of the free-text comment, coded.", True),
+    ),
+)
+
+TABLES: tuple[Table, ...] = (USERS, EVENTS, VIDEOS, SERVER_EVENTS, APP_RELEASES, PROMOTIONS, EXPERIMENTS,
+                             ASSIGNMENTS, EXPOSURES, SURVEYS, DATASET_INFO)
+
+# The truth file (<dataset>.truth.duckdb): what students must discover. Never in the students' file.
+PLANTED_EFFECTS = Table(
+    "planted_effects",
+    "Every planted phenomenon: its parameters and the values a correct analysis should find.",
+    (
+        Column("effect_id", "VARCHAR", "Plant name (synth.plant)."),
+        Column("title", "VARCHAR", "What was planted."),
+        Column("module", "VARCHAR", "Curriculum module that uses it."),
+        Column("params", "JSON", "Parameters it was planted with."),
+        Column("expected", "JSON", "What a correct analysis should find."),
+    ),
+)
+
+BOTS = Table("bots", "Accounts that are bots or internal test accounts.", (
+    Column("user_id", "BIGINT", "Bot account."),
+    Column("kind", "VARCHAR", "bot or internal."),
+))
+
+TRUE_SESSIONS = Table("true_sessions", "Every real session, as the simulation generated it (UTC).", (
+    Column("user_id", "BIGINT", "Account."),
+    Column("session_start", "TIMESTAMP", "First event."),
+    Column("session_end", "TIMESTAMP", "Last event."),
+    Column("events", "INTEGER", "Events in the session."),
+))
+
+CLEAN_EVENT_COUNTS = Table("clean_event_counts", "Client events per UTC day and name before corruption.", (
+    Column("day", "DATE", "UTC day."),
+    Column("event_name", enum(EVENT_NAMES), "Event name."),
+    Column("events", "BIGINT", "Events that really happened."),
+))
+
+TRUTH_TABLES: tuple[Table, ...] = (PLANTED_EFFECTS, BOTS, TRUE_SESSIONS, CLEAN_EVENT_COUNTS)
 
 
 def table(name: str) -> Table:
-    """The table called `name`."""
-    return next(t for t in TABLES if t.name == name)
+    """The dataset or truth table called `name`."""
+    return next(t for t in TABLES + TRUTH_TABLES if t.name == name)
 
 
 def markdown() -> str:

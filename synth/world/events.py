@@ -10,6 +10,7 @@ from synth import vec
 from synth.config import Config
 from synth.schema import EVENT_NAMES
 from synth.world.population import Users
+from synth.world.sessions import Sessions
 
 E = {name: np.int8(i) for i, name in enumerate(EVENT_NAMES)}
 REACTIONS = ("like", "comment", "share", "follow")  # order of the columns of Users.interaction
@@ -45,14 +46,41 @@ class SessionEvents:
     length_ms: np.ndarray  # per session: time from start until the user leaves
 
 
-def funnel_steps(rng: np.random.Generator, started: np.ndarray, rates: tuple[float, ...]) -> np.ndarray:
-    """Steps reached by each flow: 0 if not started, else 1 + each later step passed in turn."""
-    steps = started.astype(np.int64)
-    going = started.copy()
-    for r in rates:
-        going &= rng.random(len(started)) < r
-        steps += going
-    return steps
+def funnel_steps(rng: np.random.Generator, started: np.ndarray, rates: np.ndarray) -> np.ndarray:
+    """Steps reached by each flow: 0 if not started, else 1 + each later step passed in turn.
+
+    `rates` holds the conditional chance of each later step, one row per flow (or one row for all).
+    """
+    rates = np.broadcast_to(rates, (len(started), rates.shape[-1]))
+    passed = rng.random(rates.shape) < rates
+    return started * (1 + np.cumprod(passed, axis=1).sum(axis=1))
+
+
+@dataclass(frozen=True)
+class SessionPlan:
+    """What each session will contain, decided before its events are drawn (planted effects edit it)."""
+
+    user: np.ndarray
+    push: np.ndarray
+    start_local: np.ndarray  # planned start, seconds since the window start on the user's wall clock
+    views_mean: np.ndarray  # expected videos watched
+    create: np.ndarray  # chance the session opens the camera
+    create_funnel: np.ndarray  # (n, 3) chance of record | camera, edit | record, post | edit
+    shop: np.ndarray  # chance the session views a product
+    shop_funnel: np.ndarray  # (n, 3) chance of cart | view, checkout | cart, purchase | checkout
+
+
+def plan_sessions(users: Users, sessions: Sessions, config: Config) -> SessionPlan:
+    """The clean world's plan: per-user habits, fixed funnel rates."""
+    session_user, n = sessions.user, len(sessions.user)
+    return SessionPlan(
+        user=session_user, push=sessions.push, start_local=sessions.start_local,
+        views_mean=users.views_mean[session_user],
+        create=np.where(users.creator[session_user], config.creation_session_rate, 0.004),
+        create_funnel=np.broadcast_to(np.asarray(config.creation_funnel), (n, 3)),
+        shop=np.where(users.shopper[session_user], config.shop_session_rate, 0.002),
+        shop_funnel=np.broadcast_to(np.asarray(config.shop_funnel), (n, 3)),
+    )
 
 
 def watch_time_ms(rng: np.random.Generator, duration_s: np.ndarray) -> np.ndarray:
@@ -66,19 +94,16 @@ def watch_time_ms(rng: np.random.Generator, duration_s: np.ndarray) -> np.ndarra
     return np.where(u < 0.22, skip, np.where(u < 0.55, partial, full)).astype(np.int64)
 
 
-def session_events(users: Users, session_user: np.ndarray, push: np.ndarray, catalog_duration_s: np.ndarray,
-                   config: Config, rng: np.random.Generator) -> SessionEvents:
+def session_events(users: Users, plan: SessionPlan, catalog_duration_s: np.ndarray, config: Config,
+                   rng: np.random.Generator) -> SessionEvents:
     """Every event of every session, vectorised over the whole block."""
+    session_user, push = plan.user, plan.push
     n_s = len(session_user)
     heads = 1 + push.astype(np.int64)  # [push_open,] app_open
     search = (rng.random(n_s) < config.search_rate).astype(np.int64)
-    n_views = 1 + rng.poisson(np.maximum(users.views_mean[session_user] - 1.0, 0.0))
-    creator = users.creator[session_user]
-    create = funnel_steps(rng, rng.random(n_s) < np.where(creator, config.creation_session_rate, 0.004),
-                          config.creation_funnel)
-    shopper = users.shopper[session_user]
-    shop = funnel_steps(rng, rng.random(n_s) < np.where(shopper, config.shop_session_rate, 0.002),
-                        config.shop_funnel)
+    n_views = 1 + rng.poisson(np.maximum(plan.views_mean - 1.0, 0.0))
+    create = funnel_steps(rng, rng.random(n_s) < plan.create, plan.create_funnel)
+    shop = funnel_steps(rng, rng.random(n_s) < plan.shop, plan.shop_funnel)
 
     # view groups: a video_view followed by the reactions to it
     view_session = vec.owner(n_views)

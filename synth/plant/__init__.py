@@ -1,0 +1,78 @@
+"""Planted phenomena: named, switchable steps that change the clean world, each with its ground truth.
+
+A plant is a module in this package with NAME, TITLE, MODULE (the curriculum module that uses it) and any
+of the stage hooks below. Each hook takes the stage's value, the block Context and the block's users, and
+returns the changed value; hooks run in PLANT_NAMES order. `static_tables(config)` may contribute whole
+tables (e.g. a calendar); `expected(config, tally)` gives the values a correct analysis should find, from the
+plant's parameters and what its hooks counted (Context.count) over all blocks. Parameters live in
+synth.config (one frozen dataclass per plant, a field of Config named like the plant).
+
+Stages, in pipeline order (see synth/simulate.py):
+  users    Users        who the users are (flag bots, shorten a cohort's lifetimes)
+  days     Days         which days each user is active (promotions, an engagement drop)
+  plan     SessionPlan  what each session contains (an experiment's lift, a funnel's friction)
+  world    Log          behaviour the session model can't express (bots' round-the-clock views)
+  server   Log          the backend's record (an outage loses requests)
+  client   Log          what the app's SDK delivers: the corruption layer (duplicates, skew, drops)
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from importlib import import_module
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from synth import rng as streams
+from synth.config import Config
+
+STAGES = ("users", "days", "plan", "world", "server", "client")
+
+# Application order: changes to the world first, then the corruption of its record.
+PLANT_NAMES: tuple[str, ...] = ("promotion", "retries")
+
+
+def plants() -> tuple[ModuleType, ...]:
+    """Every plant module, in application order."""
+    return tuple(import_module(f"synth.plant.{name}") for name in PLANT_NAMES)
+
+
+def enabled(config: Config) -> tuple[ModuleType, ...]:
+    """The plants this config switches on."""
+    return tuple(p for p in plants() if p.NAME not in config.disabled)
+
+
+@dataclass
+class Context:
+    """What a hook may use while one block is simulated, and where it leaves rows and counts for the truth."""
+
+    config: Config
+    block: int
+    tables: dict[str, list[pa.Table]] = field(default_factory=lambda: defaultdict(list))
+    tally: dict[tuple[str, str], float] = field(default_factory=lambda: defaultdict(float))
+
+    def rng(self, plant: str) -> np.random.Generator:
+        """A stream of its own for each plant and block, so one plant's draws never shift another's."""
+        index = PLANT_NAMES.index(plant) if plant in PLANT_NAMES else len(PLANT_NAMES)
+        return streams.stream(self.config.seed, streams.PLANT + index, self.block)
+
+    def emit(self, table: str, rows: pa.Table) -> None:
+        """Add rows to a dataset table (e.g. assignments) or, named truth.*, to a truth table."""
+        self.tables[table].append(rows)
+
+    def count(self, plant: str, key: str, value: float) -> None:
+        """Add to a number the plant's `expected` will read back, summed over all blocks."""
+        self.tally[(plant, key)] += float(value)
+
+
+def apply(stage: str, value: Any, ctx: Context, users: Any) -> Any:
+    """Run every enabled plant's hook for `stage` over `value`."""
+    for plant in enabled(ctx.config):
+        hook = getattr(plant, stage, None)
+        if hook is not None:
+            value = hook(value, ctx, users)
+    return value

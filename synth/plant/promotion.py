@@ -1,0 +1,61 @@
+"""Weekend promotions: in some countries, on some weekends, more users open the app."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+
+from synth import schema, tables
+from synth.config import Config
+from synth.plant import Context
+from synth.world import geography
+from synth.world.activity import Days, weekday
+from synth.world.population import DAY, Users
+
+NAME = "promotion"
+TITLE = "Weekend promotion in some countries"
+MODULE = "03_weekend_trends"
+
+
+def saturdays(config: Config) -> list[int]:
+    """Promoted Saturdays whose weekend lies inside the window."""
+    return [d for d in config.promotion.saturdays if d + 1 < config.scale.days]
+
+
+def promoted(config: Config, country: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Whether a (country, local day) pair is a promoted weekend day."""
+    codes = [geography.COUNTRY_CODES.index(c) for c in config.promotion.countries]
+    weekend = np.isin(day, np.add.outer(saturdays(config), (0, 1)).ravel())
+    return weekend & np.isin(country, codes)
+
+
+def days(value: Days, ctx: Context, users: Users) -> Days:
+    """Turn inactive promoted days active so that active users rise by `lift` in expectation."""
+    config = ctx.config
+    on = promoted(config, users.country[value.user], value.day) & ~value.signup
+    p = np.minimum(users.propensity[value.user] * np.asarray(config.weekly_profile)[weekday(config, value.day)], 1.0)
+    # P(active) = p + (1 - p) q = p (1 + lift)  =>  q = lift p / (1 - p), at most certainty
+    q = np.minimum(config.promotion.lift * p / np.maximum(1.0 - p, 1e-9), 1.0)
+    extra = on & ~value.active & (ctx.rng(NAME).random(len(p)) < q)
+    ctx.count(NAME, "expected_active_days_without", float(p[on].sum()))
+    ctx.count(NAME, "added_active_days", float(extra.sum()))
+    return Days(user=value.user, day=value.day, active=value.active | extra, signup=value.signup)
+
+
+def static_tables(config: Config) -> dict[str, pa.Table]:
+    """The promotions calendar: one row per promoted weekend (Saturday 00:00 to Monday 00:00 UTC)."""
+    start = np.array(saturdays(config), dtype=np.int64) * DAY * 1000
+    return {"promotions": tables.shaped(schema.PROMOTIONS, {
+        "promo_id": pa.array([f"promo_{i + 1}" for i in range(len(start))]),
+        "name": pa.array(["Weekend Watch Party"] * len(start)),
+        "start_ts": tables.timestamps(config, start),
+        "end_ts": tables.timestamps(config, start + 2 * DAY * 1000),
+        "countries": pa.array([list(config.promotion.countries)] * len(start), type=pa.list_(pa.string())),
+    })}
+
+
+def expected(config: Config, tally: dict[str, float]) -> dict[str, float]:
+    """The promotion's true effect: relative rise of active users on promoted days in promoted countries."""
+    base = tally.get("expected_active_days_without", 0.0)
+    return {"true_lift": tally.get("added_active_days", 0.0) / base if base else 0.0,
+            "planted_lift": config.promotion.lift}

@@ -1,0 +1,37 @@
+"""Upload retries and late delivery: some events arrive twice with the same event_id, some days late."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from synth.config import Config
+from synth.plant import Context
+from synth.world.log import Log
+from synth.world.population import Users
+
+NAME = "retries"
+TITLE = "Retry duplicates and late-arriving events"
+MODULE = "06_data_accuracy"
+
+
+def client(value: Log, ctx: Context, users: Users) -> Log:
+    """Repeat a share of events (a later receipt, same id and device time) and delay another share by days."""
+    p = ctx.config.retries
+    rng = ctx.rng(NAME)
+    n = len(value)
+    late = rng.random(n) < p.late_share
+    delay_ms = (rng.uniform(*p.late_days, int(late.sum())) * 86_400_000).astype(np.int64)
+    received = value.received_ms.copy()
+    received[late] += delay_ms
+    value = value.replace(received_ms=received)
+    again = np.flatnonzero(rng.random(n) < p.duplicate_share)
+    copies = value.take(again)
+    copies = copies.replace(received_ms=copies.received_ms + rng.integers(2_000, 600_000, len(again)))
+    ctx.count(NAME, "duplicate_rows", len(again))
+    ctx.count(NAME, "late_events", float(late.sum()))
+    return Log.concat(value, copies)
+
+
+def expected(config: Config, tally: dict[str, float]) -> dict[str, float]:
+    """How many extra rows deduplication by event_id removes, and how many events arrived a day or more late."""
+    return {"duplicate_rows": tally.get("duplicate_rows", 0.0), "late_events": tally.get("late_events", 0.0)}
