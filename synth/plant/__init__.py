@@ -32,8 +32,13 @@ from synth.config import Config
 
 STAGES = ("users", "days", "plan", "world", "server", "client")
 
-# Application order: changes to the world first, then the corruption of its record.
-PLANT_NAMES: tuple[str, ...] = ("promotion", "retries")
+# Application order within each stage: changes to the world first, then the corruption of its record.
+# Intended full order: cohort_quality, bots, promotion, engagement_drop, novelty_test, broken_randomisation,
+# simpson, feature_friction, surveys, outage, client_drops, double_logging, tz_bug, clock_skew, retries.
+PLANT_NAMES: tuple[str, ...] = (
+    "promotion",
+    "retries",
+)
 
 
 def plants() -> tuple[ModuleType, ...]:
