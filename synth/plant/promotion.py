@@ -29,14 +29,28 @@ def promoted(config: Config, country: np.ndarray, day: np.ndarray) -> np.ndarray
     return weekend & np.isin(country, codes)
 
 
+def activation_chance(p: np.ndarray, lift: float) -> np.ndarray:
+    """Chance that an inactive day turns active, so that expected active days rise by `lift` overall.
+
+    A day active with chance p gains (1 - p) q; q = c p / (1 - p) spreads the rise in proportion to p,
+    capped at certainty, and c is found by bisection so that the gains add up to lift * sum(p).
+    """
+    target = lift * p.sum()
+    lo, hi = 0.0, 1.0 / max(lift, 1e-9)
+    for _ in range(40):
+        c = (lo + hi) / 2
+        lo, hi = (c, hi) if np.minimum(c * p, 1.0 - p).sum() < target else (lo, c)
+    return np.minimum(hi * p / np.maximum(1.0 - p, 1e-12), 1.0)
+
+
 def days(value: Days, ctx: Context, users: Users) -> Days:
     """Turn inactive promoted days active so that active users rise by `lift` in expectation."""
     config = ctx.config
     on = promoted(config, users.country[value.user], value.day) & ~value.signup
     p = np.minimum(users.propensity[value.user] * np.asarray(config.weekly_profile)[weekday(config, value.day)], 1.0)
-    # P(active) = p + (1 - p) q = p (1 + lift)  =>  q = lift p / (1 - p), at most certainty
-    q = np.minimum(config.promotion.lift * p / np.maximum(1.0 - p, 1e-9), 1.0)
-    extra = on & ~value.active & (ctx.rng(NAME).random(len(p)) < q)
+    q = activation_chance(p[on], config.promotion.lift)
+    extra = np.zeros(len(p), dtype=bool)
+    extra[on] = ~value.active[on] & (ctx.rng(NAME).random(int(on.sum())) < q)
     ctx.count(NAME, "expected_active_days_without", float(p[on].sum()))
     ctx.count(NAME, "added_active_days", float(extra.sum()))
     return Days(user=value.user, day=value.day, active=value.active | extra, signup=value.signup)
