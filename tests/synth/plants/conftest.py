@@ -18,6 +18,7 @@ def world(tmp_path_factory) -> Callable[..., tuple[duckdb.DuckDBPyConnection, du
     built: dict[tuple, tuple[duckdb.DuckDBPyConnection, duckdb.DuckDBPyConnection]] = {}
 
     def get(seed: int, disabled: tuple[str, ...] = ()) -> tuple[duckdb.DuckDBPyConnection, duckdb.DuckDBPyConnection]:
+        """A build per (seed, disabled plants); use clean_world() to check a plant is switchable."""
         key = (seed, tuple(sorted(disabled)))
         if key not in built:
             path = tmp_path_factory.mktemp(f"world-{seed}") / "clipstream.duckdb"
@@ -39,3 +40,11 @@ def expected(truth: duckdb.DuckDBPyConnection, effect_id: str) -> dict:
     row = truth.execute("SELECT expected FROM planted_effects WHERE effect_id = ?", [effect_id]).fetchone()
     assert row is not None, f"{effect_id} is not in planted_effects"
     return json.loads(row[0])
+
+
+@pytest.fixture(scope="session")
+def clean_world(world) -> tuple[duckdb.DuckDBPyConnection, duckdb.DuckDBPyConnection]:
+    """Seed 1 with every plant switched off: one shared build for all 'without the plant' checks."""
+    from synth.plant import PLANT_NAMES
+
+    return world(1, disabled=PLANT_NAMES)

@@ -40,8 +40,7 @@ def test_difference_in_differences_recovers_the_planted_lift_and_the_naive_lift_
     assert naive > did + 0.08
 
 
-@pytest.mark.parametrize("seed", SEEDS)
-def test_without_the_plant_there_is_no_promotion_effect(world, seed):
-    dataset, truth = world(seed, disabled=("promotion",))
+def test_switched_off_there_is_no_promotion(clean_world):
+    dataset, truth = clean_world
     assert dataset.execute("SELECT count(*) FROM promotions").fetchone()[0] == 0
     assert truth.execute("SELECT count(*) FROM planted_effects WHERE effect_id = 'promotion'").fetchone()[0] == 0
