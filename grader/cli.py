@@ -1,0 +1,111 @@
+"""`grader` command line: build exercises, build answer keys, show progress."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from grader.paths import GraderError
+
+DESCRIPTION = """\
+Exercises for the Product Metrics Sandbox.
+
+Students: open a notebook in exercises/, replace each `...` with your answer and run its check(...) cell;
+`grader progress` lists the questions you have passed.
+Authors: write solutions/NN_topic.ipynb (see docs/authoring.md), then `grader build` writes the exercise and
+`grader key` runs the solution on a dataset to store its answer key (check() also does this on first use).
+"""
+
+
+def _build(args: argparse.Namespace) -> int:
+    from grader.build import build
+
+    status = build(args.modules, args.solutions, args.exercises, check=args.check, force=args.force)
+    for path, state in status.items():
+        print(f"{state:>11}  {path}")
+    return 1 if "out of date" in status.values() else 0
+
+
+def _key(args: argparse.Namespace) -> int:
+    import synth
+    from grader.key import dataset_info, load_key
+    from grader.paths import key_root, module_name, modules
+
+    info = dataset_info(args.db)
+    dataset = synth.dataset_path(args.db).resolve()
+    names = [module_name(m) for m in args.modules] or modules(args.solutions)
+    if not names:
+        raise GraderError("no solution notebooks found; pass --solutions DIR or name the modules")
+    for name in names:
+        key = load_key(name, dataset, solutions=args.solutions, info=info, rebuild=args.rebuild)
+        print(f"{name}: {len(key.questions)} questions, "
+              f"{sum(map(len, key.mistakes.values()))} known mistakes -> {key_root(dataset) / name}")
+    return 0
+
+
+def _progress(args: argparse.Namespace) -> int:
+    import grader
+    from grader.progress import progress_path
+
+    print(repr(grader.progress(args.module)))
+    print(f"(kept in {progress_path()})")
+    return 0
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        # One line, not argparse's usage block: the fix is in --help.
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser of `grader`."""
+    top = _Parser(prog="grader", description=DESCRIPTION,
+                                  formatter_class=argparse.RawDescriptionHelpFormatter)
+    verbs = top.add_subparsers(dest="verb", required=True, metavar="VERB")
+
+    build = verbs.add_parser("build", help="write exercise notebooks from solution notebooks",
+                             description="Write exercises/NN_topic.ipynb from solutions/NN_topic.ipynb: solution "
+                                         "code becomes a scaffold, instructor cells and outputs are dropped.")
+    build.add_argument("modules", nargs="*", metavar="MODULE", help="module names (default: every solution)")
+    build.add_argument("--solutions", type=Path, metavar="DIR",
+                       help="solution notebooks (default: $SANDBOX_SOLUTIONS or solutions/)")
+    build.add_argument("--exercises", type=Path, metavar="DIR", help="where to write (default: exercises/)")
+    build.add_argument("--check", action="store_true",
+                       help="write nothing; exit 1 if an exercise differs from a fresh build")
+    build.add_argument("--force", action="store_true",
+                       help="replace exercises even if they hold outputs (someone's work)")
+    build.set_defaults(run=_build)
+
+    key = verbs.add_parser("key", help="build answer keys by running solution notebooks on a dataset",
+                           description="Run each module's solution notebook on a dataset and store the expected "
+                                       "answers and known mistakes beside it (<dataset>.key/<module>/), stamped "
+                                       "with the dataset checksum. Current keys are reused.")
+    key.add_argument("modules", nargs="*", metavar="MODULE", help="module names (default: every solution)")
+    key.add_argument("--db", type=Path, metavar="PATH",
+                     help="dataset file (default: $SANDBOX_DB or datasets/clipstream.duckdb)")
+    key.add_argument("--solutions", type=Path, metavar="DIR",
+                     help="solution notebooks (default: $SANDBOX_SOLUTIONS or solutions/)")
+    key.add_argument("--rebuild", action="store_true", help="rebuild even if the key is current")
+    key.set_defaults(run=_key)
+
+    progress = verbs.add_parser("progress", help="show which questions you have passed",
+                                description="Show, per module, which questions passed and when "
+                                            "(from .sandbox/progress.json or $SANDBOX_HOME/progress.json).")
+    progress.add_argument("module", nargs="?", metavar="MODULE", help="one module (default: all)")
+    progress.set_defaults(run=_progress)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; problems print one line and exit 2."""
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except GraderError as error:
+        print(f"grader {args.verb}: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"grader {args.verb}: interrupted; finished files are intact", file=sys.stderr)
+        return 130

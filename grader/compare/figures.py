@@ -1,0 +1,111 @@
+"""Compare chart answers (data extracted by grader.answers.to_data): title, labels, y from 0, series and data.
+
+Partial credit components: one per declared check (title, xlabel, ylabel, y_from_zero, series count, data),
+equal shares.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from grader.feedback import format_value
+from grader.outcome import Verdict
+from grader.spec import Figure
+
+
+def _label_key(label: str) -> str:
+    """How series labels are matched: case-insensitive, whitespace runs collapsed."""
+    return " ".join(label.split()).casefold()
+
+
+def _match_series(got: list[dict], expected: list[dict]) -> tuple[list[tuple[dict, dict]], list[str]]:
+    """Pair series by label when every series on both sides has a distinct label, else by order."""
+    labels_g = [_label_key(s["label"]) for s in got]
+    labels_e = [_label_key(s["label"]) for s in expected]
+    by_label = (
+        all(labels_g) and all(labels_e) and len(set(labels_g)) == len(got) and len(set(labels_e)) == len(expected)
+    )
+    if not by_label:
+        return list(zip(got, expected, strict=False)), []
+    mine = dict(zip(labels_g, got, strict=True))
+    pairs = [(mine[k], s) for k, s in zip(labels_e, expected, strict=True) if k in mine]
+    problems = [
+        f"No series is labelled '{s['label']}'." for k, s in zip(labels_e, expected, strict=True) if k not in mine
+    ]
+    return pairs, problems
+
+
+def _values_equal(got: list, expected: list, rtol: float) -> np.ndarray:
+    """Element-wise equality of two equally long lists: numbers within rtol (None = None), text exactly."""
+    numeric = all(v is None or isinstance(v, int | float) for v in got + expected)
+    if not numeric:
+        return np.array([g == e for g, e in zip(got, expected, strict=True)], dtype=bool)
+    a = np.array([np.nan if v is None else v for v in got], dtype=float)
+    b = np.array([np.nan if v is None else v for v in expected], dtype=float)
+    return np.isclose(a, b, rtol=rtol, atol=1e-9, equal_nan=True)
+
+
+def _series_problem(got: dict, expected: dict, rtol: float) -> str | None:
+    """What differs between one plotted series and the key's, or None."""
+    name = f"Series '{expected['label']}'" if expected["label"] else "A series"
+    if len(got["y"]) != len(expected["y"]):
+        return f"{name} has {len(got['y'])} points; the key's has {len(expected['y'])}."
+    same_x = _values_equal(got["x"], expected["x"], rtol)
+    if not same_x.all():
+        i = int(np.argmin(same_x))
+        return f"{name}: the x-values (positions along the x-axis) differ, first at point {i + 1}."
+    same_y = _values_equal(got["y"], expected["y"], rtol)
+    if not same_y.all():
+        i = int(np.argmin(same_y))
+        return (
+            f"{name}: the plotted values differ, first at point {i + 1} (yours: {format_value(got['y'][i])}, "
+            f"the key's: {format_value(expected['y'][i])})."
+        )
+    return None
+
+
+def _starts_at_zero(ylim: list[float]) -> bool:
+    """The lower y-limit is 0 (up to rounding relative to the axis range)."""
+    low, high = ylim
+    return abs(low) <= 1e-9 * max(1.0, abs(high - low))
+
+
+def compare_figure(spec: Figure, got: dict[str, Any], expected: dict[str, Any]) -> Verdict:
+    """Run each declared check on the chart and report the first failure as the summary."""
+    parts: dict[str, bool] = {}
+    problems: list[str] = []
+
+    def check(part: str, ok: bool, problem: str) -> None:
+        parts[part] = ok
+        if not ok:
+            problems.append(problem)
+
+    if spec.title:
+        check("title", bool(got["title"].strip()), "The chart has no title: add one with ax.set_title(...).")
+    if spec.xlabel:
+        check("xlabel", bool(got["xlabel"].strip()), "The x-axis has no label: add one with ax.set_xlabel(...).")
+    if spec.ylabel:
+        check("ylabel", bool(got["ylabel"].strip()), "The y-axis has no label: add one with ax.set_ylabel(...).")
+    if spec.y_from_zero:
+        check(
+            "y_from_zero",
+            _starts_at_zero(got["ylim"]),
+            f"The y-axis starts at {format_value(float(got['ylim'][0]))}, not 0: use ax.set_ylim(bottom=0).",
+        )
+    n_got, n_key = len(got["series"]), len(expected["series"])
+    wanted = spec.n_series if spec.n_series is not None else (n_key if spec.check_data else None)
+    if wanted is not None:
+        shown = f"The chart shows {n_got} series (lines or bar groups); the key shows {wanted}."
+        check("series", n_got == wanted, shown)
+    if spec.check_data:
+        pairs, data_problems = _match_series(got["series"], expected["series"])
+        data_problems += [p for g, e in pairs if (p := _series_problem(g, e, spec.rtol))]
+        if not pairs and n_key:
+            data_problems.append("Nothing is plotted.")
+        check("data", not data_problems, data_problems[0] if data_problems else "")
+        problems += data_problems[1:]
+    if not problems:
+        return Verdict(True, "Correct: the chart shows what the question asks for.", (), parts)
+    return Verdict(False, problems[0], tuple(problems[1:]), parts)

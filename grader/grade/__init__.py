@@ -1,0 +1,7 @@
+"""Batch grading: each submission re-executed in an isolated worker on hidden data, compared with the key here.
+
+`grader grade SUBMISSIONS --module NN_topic --out DIR` (see `command.py`); the pieces, one concern each:
+submissions.py (discover and read), hidden.py (per-student seeds, hidden datasets and keys), sandbox.py (what a
+worker may do), worker.py (what runs in a worker), forkserver.py and pool.py (pre-warmed worker processes),
+scoring.py (answers -> outcomes, status, reason), report.py (grade sheet and feedback), run.py (the batch).
+"""

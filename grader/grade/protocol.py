@@ -1,0 +1,72 @@
+"""Frames a worker sends the grader over a pipe: a JSON header and an optional payload (answers as dump() bytes).
+
+Student code can write into the pipe too, so the reader trusts nothing: sizes are capped, headers must be JSON
+objects, and payloads are only ever read as Arrow IPC or JSON by `grader.answers.load` (never unpickled).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import struct
+from typing import Any
+
+_SIZES = struct.Struct(">II")  # header length, payload length
+MAX_HEADER = 64 * 1024
+MAX_PAYLOAD = 64 * 1024 * 1024
+
+
+class ProtocolError(Exception):
+    """The worker's stream is malformed or larger than allowed."""
+
+
+def frame(header: dict[str, Any], payload: bytes = b"") -> bytes:
+    """One frame: the sizes, the JSON header, the payload."""
+    head = json.dumps(header, separators=(",", ":"), allow_nan=False).encode()
+    return _SIZES.pack(len(head), len(payload)) + head + payload
+
+
+def send(fd: int, header: dict[str, Any], payload: bytes = b"") -> None:
+    """Write one whole frame to `fd` (blocking)."""
+    view = memoryview(frame(header, payload))
+    while view:
+        view = view[os.write(fd, view):]
+
+
+class FrameReader:
+    """Incremental parser of a worker's stream; at most `limit` bytes in total."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.received = 0
+        self._buffer = bytearray()
+
+    def feed(self, data: bytes) -> list[tuple[dict[str, Any], bytes]]:
+        """The frames completed by `data`; raises ProtocolError on a malformed or oversized stream."""
+        self.received += len(data)
+        if self.received > self.limit:
+            raise ProtocolError(f"sent more than {self.limit // 2**20} MB to the grader")
+        self._buffer += data
+        frames = []
+        while len(self._buffer) >= _SIZES.size:
+            head_size, payload_size = _SIZES.unpack_from(self._buffer)
+            if head_size > MAX_HEADER or payload_size > MAX_PAYLOAD:
+                raise ProtocolError("sent a message larger than the grader accepts")
+            end = _SIZES.size + head_size + payload_size
+            if len(self._buffer) < end:
+                break
+            try:
+                header = json.loads(bytes(self._buffer[_SIZES.size:_SIZES.size + head_size]))
+            except ValueError:
+                raise ProtocolError("wrote something that is not a grader message into the grader's channel") \
+                    from None
+            if not isinstance(header, dict):
+                raise ProtocolError("wrote something that is not a grader message into the grader's channel")
+            frames.append((header, bytes(self._buffer[_SIZES.size + head_size:end])))
+            del self._buffer[:end]
+        return frames
+
+    @property
+    def pending(self) -> int:
+        """Bytes of an unfinished frame (a worker that died mid-message)."""
+        return len(self._buffer)

@@ -1,0 +1,62 @@
+"""The result of checking one answer: pass or not, score, what differs, and a hint."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from grader.spec import Question
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What one kind's comparison found, before points and mistakes are applied.
+
+    `parts` maps component names to whether each is right; when the question allows partial credit the score is
+    the fraction of parts that are right (a passing answer always scores full points).
+    """
+
+    passed: bool
+    summary: str
+    details: tuple[str, ...] = ()
+    parts: dict[str, bool] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The checked answer; truthy iff it passed. Jupyter shows it as an HTML box, a terminal as text."""
+
+    question_id: str
+    passed: bool
+    score: float
+    points: float
+    summary: str
+    details: list[str] = field(default_factory=list)
+    mistake: str | None = None
+    hint: str = ""
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def __repr__(self) -> str:
+        from grader.feedback import render_text
+
+        return render_text(self)
+
+    def _repr_html_(self) -> str:
+        from grader.feedback import render_html
+
+        return render_html(self)
+
+
+def outcome_for_error(question: Question, message: str) -> Outcome:
+    """A zero-score Outcome whose summary is `message` (an unusable answer, e.g. from AnswerError)."""
+    return Outcome(
+        question_id=question.id,
+        passed=False,
+        score=0.0,
+        points=question.points,
+        summary=message,
+        details=[],
+        mistake=None,
+        hint=question.hint,
+    )

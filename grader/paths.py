@@ -1,0 +1,63 @@
+"""Where solution notebooks, exercises, answer keys and progress live, and the error a bad location raises."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+SOLUTIONS_ENV = "SANDBOX_SOLUTIONS"  # folder of solution notebooks (tests point it at fixture modules)
+HOME_ENV = "SANDBOX_HOME"  # folder for local state such as progress.json
+
+
+class GraderError(Exception):
+    """A problem the user can fix; its message is one sentence naming the problem and the fix."""
+
+    def _render_traceback_(self) -> list[str]:
+        # IPython shows this instead of a traceback: the message is the whole story.
+        return [f"{type(self).__name__}: {self}"]
+
+
+def repo_root() -> Path:
+    """The checkout this package lives in."""
+    return Path(__file__).resolve().parent.parent
+
+
+def solutions_dir(path: str | Path | None = None) -> Path:
+    """The solution notebooks' folder: `path`, else $SANDBOX_SOLUTIONS, else solutions/ in the checkout."""
+    return Path(path or os.environ.get(SOLUTIONS_ENV) or repo_root() / "solutions")
+
+
+def exercises_dir(path: str | Path | None = None) -> Path:
+    """The exercise notebooks' folder: `path`, else exercises/ in the checkout."""
+    return Path(path or repo_root() / "exercises")
+
+
+def home_dir() -> Path:
+    """Local state of this checkout's user: $SANDBOX_HOME, else .sandbox/ in the checkout."""
+    return Path(os.environ.get(HOME_ENV) or repo_root() / ".sandbox")
+
+
+def key_root(dataset: Path) -> Path:
+    """Answer keys of a dataset live beside it: datasets/clipstream.duckdb -> datasets/clipstream.key/."""
+    return dataset.with_suffix(".key")
+
+
+def modules(solutions: str | Path | None = None) -> list[str]:
+    """Names of the modules that have a solution notebook, sorted."""
+    folder = solutions_dir(solutions)
+    return sorted(p.stem for p in folder.glob("*.ipynb")) if folder.is_dir() else []
+
+
+def solution_path(module: str, solutions: str | Path | None = None) -> Path:
+    """The solution notebook of `module` (a name such as 01_active_users, or a path to the notebook)."""
+    folder = solutions_dir(solutions)
+    path = folder / f"{module_name(module)}.ipynb"
+    if not path.is_file():
+        known = ", ".join(modules(folder)) or "none"
+        raise GraderError(f"no solution notebook {path} (modules there: {known}); check the module name")
+    return path
+
+
+def module_name(module: str) -> str:
+    """`01_active_users` from `01_active_users`, `01_active_users.ipynb` or `solutions/01_active_users.ipynb`."""
+    return Path(module).name.removesuffix(".ipynb")

@@ -1,0 +1,207 @@
+"""Scalars within tolerance, sets, multiple choices and intervals, each right, subtly wrong and malformed."""
+
+from __future__ import annotations
+
+import decimal
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from grader.answers import AnswerError, to_data
+from grader.compare import compare
+from grader.outcome import Outcome
+from grader.spec import Choice, Interval, Question, Scalar, Set
+
+
+def check(kind: object, answer: object, key: object, mistakes: dict | None = None, **extra: object) -> Outcome:
+    """to_data both sides, then compare, as check() does."""
+    question = Question("q", kind, partial=bool(extra.pop("partial", False)))
+    variants = {name: to_data(kind, raw) for name, raw in (mistakes or {}).items()}
+    return compare(question, to_data(kind, answer), to_data(kind, key), variants, **extra)
+
+
+# --- scalars ---------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [0.25, np.float64(0.25), decimal.Decimal("0.25"), np.array(0.25), pd.DataFrame({"share": [0.25]}), (0.25,)],
+)
+def test_a_number_passes_in_any_spelling(answer):
+    assert check(Scalar(), answer, 0.25).passed
+
+
+def test_an_integer_count_equals_a_float_or_numpy_count():
+    assert check(Scalar(), np.int64(1250), 1250.0).passed
+    assert check(Scalar(), 1250, decimal.Decimal("1250")).passed
+
+
+def test_float_noise_is_within_tolerance_but_a_real_difference_is_not():
+    assert check(Scalar(), 0.1 + 0.2, 0.3).passed
+    outcome = check(Scalar(), 0.3001, 0.3)
+    assert not outcome.passed
+    assert outcome.summary == "Your answer (0.3001) is higher than the key's value."
+    assert check(Scalar(rtol=1e-3), 0.3001, 0.3).passed
+
+
+def test_whole_numbers_must_be_equal_exactly_even_when_large():
+    outcome = check(Scalar(), 1_000_001, 1_000_000)
+    assert not outcome.passed
+    assert outcome.summary == "Your answer (1000001) is higher than the key's value."
+
+
+def test_integer_division_is_pointed_out():
+    outcome = check(Scalar(), 0, 0.375)
+    assert outcome.summary == "Your answer (0) is lower than the key's value."
+    assert outcome.details == [
+        "Your answer is the key's value cut to a whole number: integer division, or a cast to INTEGER?"
+    ]
+
+
+def test_a_percentage_where_a_fraction_is_wanted_is_pointed_out():
+    outcome = check(Scalar(), 37.5, 0.375)
+    assert outcome.details == ["It is 100 times the key's value: a percentage where a fraction is wanted?"]
+
+
+def test_a_bool_is_not_a_number():
+    outcome = check(Scalar(), True, 1)
+    assert not outcome.passed
+    assert outcome.summary == "Your answer is a yes/no value (True); this question wants a number."
+
+
+def test_text_answers_compare_exactly_after_trimming_spaces():
+    assert check(Scalar(), " BR ", "BR").passed
+    outcome = check(Scalar(), "br", "BR")
+    assert outcome.summary == "Your answer ('br') is not the key's value."
+
+
+def test_a_number_given_as_text_is_named_as_text():
+    outcome = check(Scalar(), "12.5", 12.5)
+    assert outcome.summary == "Your answer is text ('12.5'); this question wants a number."
+
+
+def test_a_date_answer_equals_the_same_day_as_a_midnight_timestamp():
+    assert check(Scalar(), pd.Timestamp("2024-03-05"), np.datetime64("2024-03-05")).passed
+    assert not check(Scalar(), pd.Timestamp("2024-03-04"), np.datetime64("2024-03-05")).passed
+
+
+def test_an_off_by_one_day_count_names_the_known_mistake():
+    outcome = check(
+        Scalar(),
+        8,
+        7,
+        mistakes={"Counting both ends of the window gives one day too many": 8},
+    )
+    assert outcome.mistake == "Counting both ends of the window gives one day too many"
+    assert outcome.summary == "Counting both ends of the window gives one day too many."
+
+
+# --- sets ------------------------------------------------------------------------------------------------------
+
+
+def test_a_set_from_any_collection_passes():
+    key = {101, 102, 103}
+    for answer in ([103, 101, 102, 101], pd.Series([101.0, 102.0, 103.0]), pd.DataFrame({"user_id": [102, 103, 101]})):
+        assert check(Set(), answer, key).passed
+
+
+def test_a_missing_and_an_unexpected_member_are_both_named():
+    outcome = check(Set(), {101, 102, 999}, {101, 102, 103})
+    assert outcome.summary == "The number of values is right (3), but some differ."
+    assert outcome.details == ["Missing: 103.", "Unexpected: 999."]
+
+
+def test_a_set_with_a_missing_member_reports_the_counts():
+    outcome = check(Set(), {"ios"}, {"ios", "android", "web"})
+    assert outcome.summary == "Your set has 1 value; the key has 3."
+    assert outcome.details == ["Missing: 'android', 'web'."]
+
+
+def test_a_set_never_lists_every_member_of_the_key():
+    outcome = check(Set(), {"x"}, {"bot_17"})
+    assert outcome.details == ["Missing: 1 value.", "Unexpected: 'x'."]
+    many = check(Set(), {0}, set(range(1, 20)))
+    assert many.details[0] == "Missing: 1, 2, 3, 4, 5 (and 14 more)."
+
+
+def test_set_strings_are_case_sensitive_unless_casefolded():
+    assert not check(Set(), ["BR", "us"], ["br", "US"]).passed
+    assert check(Set(casefold=True), ["BR", "us"], ["br", "US"]).passed
+
+
+def test_an_empty_set_is_an_answer_that_misses_everything():
+    outcome = check(Set(), set(), {1, 2})
+    assert outcome.summary == "Your set has 0 values; the key has 2."
+
+
+def test_a_multi_column_frame_is_not_a_set():
+    with pytest.raises(AnswerError, match="a set answer is one column"):
+        to_data(Set(), pd.DataFrame({"a": [1], "b": [2]}))
+
+
+# --- choices ---------------------------------------------------------------------------------------------------
+
+DIAGNOSIS = Choice(("Bots inflate DAU", "A tracking outage", "A holiday"))
+
+
+def test_a_choice_matches_regardless_of_case_and_spacing():
+    assert check(DIAGNOSIS, "a  TRACKING outage", "A tracking outage").passed
+
+
+def test_a_wrong_option_fails_and_a_known_wrong_option_is_explained():
+    outcome = check(DIAGNOSIS, "A holiday", "A tracking outage")
+    assert outcome.summary == "'A holiday' is not the right option."
+    explained = check(
+        DIAGNOSIS,
+        "A holiday",
+        "A tracking outage",
+        mistakes={"A holiday lowers DAU on every platform; this drop is Android-only.": "A holiday"},
+    )
+    assert explained.summary == "A holiday lowers DAU on every platform; this drop is Android-only."
+
+
+def test_a_non_option_lists_the_options():
+    with pytest.raises(AnswerError) as error:
+        to_data(DIAGNOSIS, "bots")
+    assert str(error.value) == "'bots' is not one of the options: 'Bots inflate DAU', 'A tracking outage', 'A holiday'."
+
+
+# --- intervals -------------------------------------------------------------------------------------------------
+
+
+def test_an_interval_covering_the_key_and_narrow_enough_passes():
+    outcome = check(Interval(max_width=0.1), (0.02, 0.08), (0.03, 0.07))
+    assert outcome.passed
+    assert outcome.summary == "Correct: (0.02, 0.08) contains the key's value and is narrow enough."
+
+
+def test_an_interval_that_misses_the_value_says_on_which_side():
+    outcome = check(Interval(max_width=0.1), (0.06, 0.09), (0.03, 0.07))
+    assert outcome.summary == "Your interval (0.06, 0.09) does not contain the key's value: the value lies below it."
+
+
+def test_a_too_wide_interval_fails_with_its_width_and_gets_half_credit():
+    outcome = check(Interval(max_width=0.1), (-0.5, 0.5), (0.03, 0.07), partial=True)
+    assert outcome.summary == "Your interval is 1 wide; it must be at most 0.1 wide."
+    assert outcome.score == 0.5
+
+
+def test_an_interval_can_be_required_to_cover_the_planted_truth():
+    kind = Interval(max_width=0.1, must_cover="truth")
+    assert check(kind, (0.04, 0.06), (0.0, 0.02), truth=0.05).passed
+    outcome = check(kind, (0.0, 0.02), (0.0, 0.02), truth=0.05)
+    assert outcome.summary == (
+        "Your interval (0, 0.02) does not contain the true (planted) value: the value lies above it."
+    )
+
+
+def test_a_truth_interval_without_the_truth_is_an_authoring_error():
+    with pytest.raises(ValueError, match="truth=None"):
+        check(Interval(max_width=0.1, must_cover="truth"), (0.0, 0.02), (0.0, 0.02))
+
+
+def test_a_single_number_key_is_the_value_to_cover():
+    question = Question("lift", Interval(max_width=1.0))
+    assert compare(question, (0.1, 0.3), 0.2).passed
+    assert not compare(question, (0.1, 0.3), 0.35).passed

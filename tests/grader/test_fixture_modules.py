@@ -1,0 +1,79 @@
+"""The fixture modules end to end: solutions pass their own checks, mistakes are named, exercises run unanswered."""
+
+import json
+
+import nbformat
+import pytest
+from notebook_support import EXERCISES, FIXTURE_MODULES, SOLUTIONS, kernel_env
+
+from grader.key import execute
+from grader.markers import is_instructor
+from grader.spec import Choice, Figure, Interval, Scalar, Set, Table
+
+
+def run(path, tmp_path, dataset):
+    """Execute a notebook as a student's kernel would, with its own progress file; returns notebook and home."""
+    home = tmp_path / "home"
+    env = kernel_env(SANDBOX_DB=dataset, SANDBOX_HOME=home, SANDBOX_SOLUTIONS=SOLUTIONS)
+    return execute(nbformat.read(path, as_version=4), path.parent, env, desc=path.stem), home
+
+
+def shown(cell, *, streams: bool = True) -> str:
+    """What a code cell displayed as text (its printed streams too, unless streams=False)."""
+    parts = []
+    for output in cell.outputs:
+        if output.output_type == "stream":
+            parts.append(output.text if streams else "")
+        else:
+            parts.append(output.get("data", {}).get("text/plain", ""))
+    return "\n".join(p for p in parts if p)
+
+
+def check_cells(notebook):
+    return [c for c in notebook.cells if c.cell_type == "code" and "check(" in c.source and not is_instructor(c.source)]
+
+
+@pytest.fixture(scope="module")
+def solved(tiny_dataset, fixture_keys, tmp_path_factory):
+    """Each fixture solution executed normally (not recording) on the tiny dataset, with its key in place."""
+    return {m: run(SOLUTIONS / f"{m}.ipynb", tmp_path_factory.mktemp(m), tiny_dataset) for m in FIXTURE_MODULES}
+
+
+def test_the_fixture_modules_together_use_every_answer_kind(fixture_keys):
+    kinds = {type(q.kind) for key in fixture_keys.values() for q in key.questions.values()}
+    assert kinds == {Table, Scalar, Set, Choice, Interval, Figure}
+
+
+@pytest.mark.parametrize("module", FIXTURE_MODULES)
+def test_every_fixture_solution_passes_all_its_own_checks(module, solved, fixture_keys):
+    notebook, home = solved[module]
+    questions = list(fixture_keys[module].questions)
+    results = [shown(c, streams=False) for c in check_cells(notebook)]
+    assert [r.split(":")[0] for r in results] == questions
+    assert all(r.startswith(f"{q}: correct") for q, r in zip(questions, results, strict=True)), results
+    progress = json.loads((home / "progress.json").read_text())["modules"][module]
+    assert sorted(q for q, entry in progress.items() if entry["passed"]) == sorted(questions)
+
+
+@pytest.mark.parametrize("module", FIXTURE_MODULES)
+def test_each_registered_mistake_when_submitted_is_recognised_and_named(module, solved, fixture_keys):
+    notebook, _ = solved[module]
+    feedback = "\n".join(shown(c) for c in notebook.cells if c.cell_type == "code" and is_instructor(c.source))
+    for question_id, mistakes in fixture_keys[module].mistakes.items():
+        for name in mistakes:
+            assert f"{question_id}: not yet" in feedback
+            assert f"Known mistake: {name}" in feedback, f"{question_id}: {name!r} was not recognised"
+
+
+@pytest.mark.parametrize("module", FIXTURE_MODULES)
+def test_every_unanswered_exercise_runs_and_reports_not_answered_yet_for_each_question(
+        module, fixture_keys, fresh_dataset, tmp_path):
+    notebook, home = run(EXERCISES / f"{module}.ipynb", tmp_path, fresh_dataset)
+    results = [shown(c, streams=False) for c in check_cells(notebook)]
+    assert [r.split(":")[0] for r in results] == list(fixture_keys[module].questions)
+    for result in results:
+        assert "Not answered yet" in result, result
+    assert not (home / "progress.json").exists(), "an unanswered question is not an attempt"
+    first_check = check_cells(notebook)[0]
+    assert "Building the answer key of" in shown(first_check)  # the key was built inside the student's kernel
+    assert not any(o.output_type == "error" for c in notebook.cells if c.cell_type == "code" for o in c.outputs)

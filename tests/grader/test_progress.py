@@ -1,0 +1,79 @@
+"""Progress: a small local JSON file of which questions passed and when, shown by progress() and the CLI."""
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+
+import grader
+from grader.cli import main
+from grader.paths import GraderError, repo_root
+from grader.progress import load_progress, progress_path, record
+
+T1 = datetime(2025, 9, 1, 8, 30, tzinfo=UTC)
+T2 = datetime(2025, 9, 2, 9, 0, tzinfo=UTC)
+
+
+def test_progress_lives_in_sandbox_home_else_in_the_checkouts_dot_sandbox(sandbox, monkeypatch):
+    assert progress_path() == sandbox / "progress.json"
+    monkeypatch.delenv("SANDBOX_HOME")
+    assert progress_path() == repo_root() / ".sandbox" / "progress.json"
+
+
+def test_record_counts_attempts_keeps_the_best_score_and_the_first_pass_time(sandbox):
+    record("01_active_users", "dau", False, 0.5, 1.0, now=T1)
+    record("01_active_users", "dau", True, 1.0, 1.0, now=T2)
+    record("01_active_users", "dau", False, 0.0, 1.0, now=T2)
+    entry = load_progress()["modules"]["01_active_users"]["dau"]
+    assert entry == {"attempts": 3, "passed": True, "first_passed": "2025-09-02T09:00:00Z",
+                     "last_checked": "2025-09-02T09:00:00Z", "best_score": 1.0, "points": 1.0}
+    assert [p.name for p in sandbox.iterdir()] == ["progress.json"], "no temporary file is left behind"
+
+
+def test_progress_shows_each_module_with_passed_questions_and_their_time(sandbox):
+    record("01_active_users", "dau", True, 1.0, 1.0, now=T1)
+    record("01_active_users", "wau", False, 0.0, 2.0, now=T1)
+    record("02_engagement", "sessions", False, 0.0, 1.0, now=T1)
+    text = repr(grader.progress())
+    assert text.splitlines() == [
+        "01_active_users: 1 of 2 questions passed",
+        "  dau       passed 2025-09-01 08:30:00 UTC (1 try)",
+        "  wau       not yet (1 try, best 0 of 2 points)",
+        "02_engagement: 0 of 1 questions passed",
+        "  sessions  not yet (1 try, best 0 of 1 points)",
+    ]
+    only = grader.progress("02_engagement")
+    assert repr(only).startswith("02_engagement:") and "01_active_users" not in repr(only)
+    assert "<td><code>dau</code></td><td>passed 2025-09-01 08:30:00 UTC (1 try)</td>" in grader.progress()._repr_html_()
+
+
+def test_progress_with_nothing_checked_says_so(sandbox):
+    assert repr(grader.progress()) == "No answers checked yet."
+    assert grader.progress()._repr_html_() == "<p>No answers checked yet.</p>"
+
+
+def test_an_unreadable_progress_file_is_reported_and_never_overwritten(sandbox):
+    sandbox.mkdir()
+    (sandbox / "progress.json").write_text("{not json")
+    with pytest.raises(GraderError, match="progress file .* is unreadable"):
+        grader.progress()
+    with pytest.raises(GraderError):
+        record("01_active_users", "dau", True, 1.0, 1.0)
+    assert (sandbox / "progress.json").read_text() == "{not json"
+
+
+def test_check_still_answers_when_progress_cannot_be_saved_and_warns_once(sandbox, tiny_dataset, fixture_keys, capsys):
+    sandbox.mkdir()
+    (sandbox / "progress.json").write_text("[]")
+    _, check = grader.start("90_fixture_sql", dataset=tiny_dataset)
+    assert check("why_not_push", "a") and check("why_not_push", "a")
+    assert capsys.readouterr().err.count("Progress not saved: progress file") == 1
+    assert json.loads((sandbox / "progress.json").read_text()) == []
+
+
+def test_cli_progress_prints_the_table_and_where_it_is_kept(sandbox, capsys):
+    record("01_active_users", "dau", True, 1.0, 1.0, now=T1)
+    assert main(["progress"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("01_active_users: 1 of 1 questions passed\n")
+    assert out.rstrip().endswith(f"(kept in {sandbox / 'progress.json'})")
