@@ -1,0 +1,340 @@
+"""Write a dataset and its truth file: simulate blocks (optionally in worker processes), append them in
+block order, then swap both files in atomically."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import multiprocessing
+import os
+import shutil
+import signal
+import sys
+import tempfile
+import threading
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
+from itertools import islice
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+from tqdm import tqdm
+
+import synth
+from synth import schema
+from synth.config import Config
+from synth.dataset import truth_path
+
+TRUTH_PREFIX = "truth."
+TALLY = "truth.tally"  # per-block counts of the plants, summed over blocks into planted_effects
+TEMP_MARK = ".tmp-"
+SHM = Path("/dev/shm")
+SHM_MIN_FREE = 2 << 30  # bytes; blocks in flight take a few hundred MB at most
+EXCHANGE_PREFIX = "synth-build-"
+WRITER_MEMORY = "1GB"  # DuckDB's buffer pool in the writing process
+
+Tally = dict[tuple[str, str], float]
+
+
+def temp_path(out: Path, pid: int | None = None) -> Path:
+    """The hidden file a build of `out` writes before it is renamed onto `out`."""
+    return out.parent / f".{out.name}{TEMP_MARK}{os.getpid() if pid is None else pid}"
+
+
+def _remove(path: Path) -> None:
+    """Delete a database file with its write-ahead log and spill folder."""
+    for p in (path, path.with_name(path.name + ".wal")):
+        p.unlink(missing_ok=True)
+    shutil.rmtree(path.with_name(path.name + ".tmp"), ignore_errors=True)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _remove_stale_temps(out: Path) -> None:
+    """Delete temp files left by builds that were killed (their process is gone)."""
+    for p in out.parent.glob(f".{out.name}{TEMP_MARK}*"):
+        pid = p.name.rsplit(TEMP_MARK, 1)[1].split(".", 1)[0]
+        if pid.isdigit() and not _pid_alive(int(pid)):
+            _remove(temp_path(out, int(pid)))
+
+
+def _exchange_dir() -> Path | None:
+    """A fresh RAM-backed folder for handing blocks from workers to the parent, if the machine has room."""
+    if not (SHM.is_dir() and os.access(SHM, os.W_OK)):
+        return None
+    for stale in SHM.glob(f"{EXCHANGE_PREFIX}*"):
+        pid = stale.name.removeprefix(EXCHANGE_PREFIX).split("-", 1)[0]
+        if pid.isdigit() and not _pid_alive(int(pid)):
+            shutil.rmtree(stale, ignore_errors=True)
+    if shutil.disk_usage(SHM).free < SHM_MIN_FREE:
+        return None
+    return Path(tempfile.mkdtemp(prefix=f"{EXCHANGE_PREFIX}{os.getpid()}-", dir=SHM))
+
+
+def _init_worker(parent: int, folder: Path | None) -> None:
+    """Worker initializer: Ctrl-C is the parent's to handle, and a killed build (SIGKILL gives it no chance
+    to clean up) takes its workers and their exchange folder along."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def watch() -> None:
+        while _pid_alive(parent):
+            time.sleep(0.5)
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _simulate_to_files(config: Config, block: int, folder: Path) -> dict[str, str]:
+    """Worker side: simulate a block and write each table as an Arrow IPC stream (cheaper than pickling)."""
+    from synth.simulate import simulate_block
+
+    paths = {}
+    for name, table in simulate_block(config, block).items():
+        path = str(folder / f"{block}.{name}.arrows")
+        with pa.OSFile(path, "wb") as sink, pa.ipc.new_stream(sink, table.schema) as writer:
+            writer.write_table(table)
+        paths[name] = path
+    return paths
+
+
+def _read_files(paths: Mapping[str, str]) -> dict[str, pa.Table]:
+    """Parent side: memory-map a block's tables (no copy); the files go, the mappings live with the tables."""
+    tables = {}
+    for name, path in paths.items():
+        with pa.memory_map(path) as source:
+            tables[name] = pa.ipc.open_stream(source).read_all()
+        os.unlink(path)
+    return tables
+
+
+def _simulated_blocks(config: Config, workers: int, check: Callable[[], None]) -> Iterator[dict[str, pa.Table]]:
+    """Each block's tables, in block order, whatever the number of workers; `check` runs while waiting."""
+    from synth.simulate import simulate_block
+
+    n = config.n_blocks
+    workers = min(workers, n)
+    if workers <= 1:
+        for block in range(n):
+            yield simulate_block(config, block)
+        return
+    # forkserver: workers never inherit the parent's DuckDB or Arrow threads. A dead worker raises
+    # BrokenProcessPool here instead of hanging the build.
+    ctx = multiprocessing.get_context("forkserver")
+    # pandas too: pyarrow imports it on first use, which would cost every worker most of a second.
+    ctx.set_forkserver_preload(["pandas", "synth.writer", "synth.simulate"])
+    folder = _exchange_dir()
+    pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
+                               initargs=(os.getpid(), folder))
+
+    def submit(block: int) -> Future:
+        if folder is None:
+            return pool.submit(simulate_block, config, block)
+        return pool.submit(_simulate_to_files, config, block, folder)
+
+    finished = False
+    try:
+        # A bounded window of blocks in flight keeps memory flat while the parent inserts.
+        todo = iter(range(n))
+        pending = deque(submit(b) for b in islice(todo, 2 * workers))
+        while pending:
+            head = pending.popleft()
+            while not wait([head], timeout=0.2).done:
+                check()
+            result = head.result()
+            nxt = next(todo, None)
+            if nxt is not None:
+                pending.append(submit(nxt))
+            yield result if folder is None else _read_files(result)
+        finished = True
+    finally:
+        if not finished:
+            # A failed or interrupted build should not wait for blocks nobody will read.
+            for process in list((getattr(pool, "_processes", None) or {}).values()):
+                process.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _create(path: Path, tables: tuple[schema.Table, ...]) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(str(path))
+    con.execute("SET enable_progress_bar = false")  # the build has its own bar, per block
+    # Written blocks are on disk; without a limit DuckDB would keep them cached up to most of the RAM.
+    con.execute(f"SET memory_limit = '{WRITER_MEMORY}'")
+    con.execute("BEGIN")
+    for t in dict.fromkeys((*tables, schema.DATASET_INFO)):
+        con.execute(t.ddl())
+    con.execute("COMMIT")
+    return con
+
+
+def _append(con: duckdb.DuckDBPyConnection, name: str, data: pa.Table) -> None:
+    cols = ", ".join(schema.table(name).column_names)
+    con.register("block_in", data)
+    try:
+        con.execute(f"INSERT INTO {name} ({cols}) SELECT {cols} FROM block_in")
+    finally:
+        con.unregister("block_in")
+
+
+def _store(data: Mapping[str, pa.Table], con: duckdb.DuckDBPyConnection, truth: duckdb.DuckDBPyConnection,
+           tally: Tally) -> None:
+    """Route simulated tables: truth.* to the truth file, the tally into `tally`, the rest to the dataset."""
+    for name, rows in data.items():
+        if name == TALLY:
+            for plant, key, value in zip(*(rows.column(c).to_pylist() for c in ("plant", "key", "value")),
+                                         strict=True):
+                tally[(plant, key)] += value
+            continue
+        target, table, known = (
+            (truth, name.removeprefix(TRUTH_PREFIX), schema.TRUTH_TABLES) if name.startswith(TRUTH_PREFIX)
+            else (con, name, schema.TABLES)
+        )
+        if table not in {t.name for t in known}:
+            raise ValueError(f"the simulation produced table {name!r}, which synth/schema.py does not define")
+        _append(target, table, rows)
+
+
+def planted_effects(config: Config, tally: Tally) -> pa.Table:
+    """One planted_effects row per enabled plant: what it is, its parameters and its expected findings."""
+    from synth import plant
+
+    rows: dict[str, list[str]] = {c: [] for c in schema.PLANTED_EFFECTS.column_names}
+    for p in plant.enabled(config):
+        own = {key: value for (name, key), value in tally.items() if name == p.NAME}
+        rows["effect_id"].append(p.NAME)
+        rows["title"].append(p.TITLE)
+        rows["module"].append(p.MODULE)
+        # A plant's parameters are the config field named after it (e.g. config.promotion), if any.
+        params = getattr(config, p.NAME, None)
+        rows["params"].append(json.dumps(dataclasses.asdict(params) if dataclasses.is_dataclass(params) else {},
+                                         sort_keys=True))
+        rows["expected"].append(json.dumps(p.expected(config, own) if hasattr(p, "expected") else own,
+                                           sort_keys=True))
+    return pa.table({c: pa.array(v, pa.string()) for c, v in rows.items()})
+
+
+def content_checksum(con: duckdb.DuckDBPyConnection) -> str:
+    """sha256 over every data table's columns, row count and order-free sum of row hashes (not dataset_info)."""
+    tables = con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_catalog = current_database() "
+        "AND table_schema = 'main' AND table_name <> 'dataset_info' ORDER BY table_name"
+    ).fetchall()
+    digest = hashlib.sha256()
+    for (name,) in tables:
+        cols = [c for (c,) in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_catalog = current_database() "
+            "AND table_schema = 'main' AND table_name = ? ORDER BY ordinal_position", [name]
+        ).fetchall()]
+        total, rows = con.execute(
+            f"SELECT coalesce(sum(hash({', '.join(cols)}))::HUGEINT, 0), count(*) FROM {name}"
+        ).fetchone()
+        digest.update(f"{name}:{','.join(cols)}:{rows}:{total}\n".encode())
+    return digest.hexdigest()
+
+
+def _write_info(con: duckdb.DuckDBPyConnection, meta: Mapping[str, str]) -> None:
+    con.executemany("INSERT INTO dataset_info VALUES (?, ?)", list(meta.items()))
+    con.execute("CHECKPOINT")
+
+
+@contextmanager
+def _interrupt_between_blocks() -> Iterator[Callable[[], None]]:
+    """Hold Ctrl-C while DuckDB inserts (it would turn it into a generic query error) and yield a check
+    that raises it as KeyboardInterrupt at the next block boundary."""
+    if (threading.current_thread() is not threading.main_thread()
+            or signal.getsignal(signal.SIGINT) is not signal.default_int_handler):
+        yield lambda: None
+        return
+    pressed = threading.Event()
+
+    def check() -> None:
+        if pressed.is_set():
+            raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, lambda *_: pressed.set())
+    try:
+        yield check
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _write(config: Config, path: Path, truth_file: Path, workers: int, progress: bool,
+           check: Callable[[], None]) -> dict[str, str]:
+    from synth.simulate import simulate_static
+
+    con = _create(path, schema.TABLES)
+    truth = _create(truth_file, schema.TRUTH_TABLES)
+    try:
+        tally: Tally = defaultdict(float)
+        _store(simulate_static(config), con, truth, tally)
+        events = 0
+        # disable=None lets tqdm hide the bar when stderr is not a terminal.
+        with tqdm(total=config.n_blocks, unit="block", desc="synth build", file=sys.stderr,
+                  disable=None if progress else True) as bar:
+            for tables in _simulated_blocks(config, workers, check):
+                _store(tables, con, truth, tally)
+                events += tables["events"].num_rows
+                bar.set_postfix_str(f"{events:,} events", refresh=False)
+                bar.update(1)
+                check()
+        _append(truth, "planted_effects", planted_effects(config, tally))
+        counts = {
+            name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name in ("users", "events", "videos")
+        }
+        meta = {
+            "seed": str(config.seed),
+            "scale": config.scale.name,
+            "synth_version": synth.__version__,
+            "schema_version": str(schema.SCHEMA_VERSION),
+            "window_start": config.window_start.isoformat(sep=" "),
+            "window_end": config.window_end.isoformat(sep=" "),
+            **{f"{name}_rows": str(n) for name, n in counts.items()},
+            "checksum": content_checksum(con),
+            "built_with": f"duckdb {duckdb.__version__}, numpy {np.__version__}, pyarrow {pa.__version__}",
+        }
+        _write_info(con, meta)
+        # The truth file names the dataset it belongs to, so a mismatched pair can be detected.
+        _write_info(truth, {"seed": meta["seed"], "scale": meta["scale"], "dataset_checksum": meta["checksum"],
+                            "checksum": content_checksum(truth)})
+    finally:
+        truth.close()
+        con.close()
+    return meta
+
+
+def build(config: Config, out: Path, workers: int = 1, progress: bool = True) -> dict[str, str]:
+    """Simulate `config` into the DuckDB file `out` and its truth file, atomically; returns dataset_info."""
+    out = Path(out)
+    truth = truth_path(out)
+    for final in (out, truth):
+        _remove_stale_temps(final)
+    tmp, tmp_truth = temp_path(out), temp_path(truth)
+    try:
+        with _interrupt_between_blocks() as check:
+            meta = _write(config, tmp, tmp_truth, workers, progress, check)
+            check()
+            # The dataset's rename is the commit: once it is in place, the truth beside it is its own.
+            os.replace(tmp_truth, truth)
+            os.replace(tmp, out)
+    except BaseException:
+        _remove(tmp)
+        _remove(tmp_truth)
+        raise
+    return meta
