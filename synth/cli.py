@@ -1,4 +1,4 @@
-"""`synth` command line: build, info, report, schema."""
+"""`synth` command line: build, info, report, truth, plants, schema."""
 
 from __future__ import annotations
 
@@ -38,6 +38,15 @@ def _workers(text: str) -> int:
     return int(text)
 
 
+def _plant(text: str) -> str:
+    from synth.plant import PLANT_NAMES
+
+    if text != "all" and text not in PLANT_NAMES:
+        raise argparse.ArgumentTypeError(f"no planted phenomenon {text!r}; choose from {', '.join(PLANT_NAMES)} "
+                                         "or all")
+    return text
+
+
 def default_workers() -> int:
     """Worker processes used unless --workers says otherwise: the CPUs this process may use."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
@@ -59,6 +68,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=_workers, default=None,
                    help="worker processes simulating blocks in parallel (default: number of CPUs); "
                    "the output is the same for any value")
+    p.add_argument("--no-plant", action="append", default=[], metavar="NAME", type=_plant,
+                   help="leave out a planted phenomenon (repeatable; `synth plants` lists them); "
+                   "`--no-plant all` builds the clean world")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
 
     p = sub.add_parser("info", help="show how a dataset was built",
@@ -70,6 +82,15 @@ def _parser() -> argparse.ArgumentParser:
                        "row count of every table, and write a PNG sheet of charts.")
     p.add_argument("path", nargs="?", type=Path, help="dataset file (default: the current dataset)")
     p.add_argument("--out", type=Path, default=None, help="folder for the PNG (default: the dataset's folder)")
+
+    p = sub.add_parser("truth", help="print what was planted in a dataset and what analyses should find",
+                       description="Print the manifest of the truth file beside a dataset: every planted "
+                       "phenomenon, the module that uses it, its parameters and expected findings. For "
+                       "instructors; students' dataset files contain none of it.")
+    p.add_argument("path", nargs="?", type=Path, help="dataset file (default: the current dataset)")
+
+    sub.add_parser("plants", help="list the phenomena a build plants",
+                   description="List every planted phenomenon: its name (for --no-plant), module and title.")
 
     p = sub.add_parser("schema", help="print the schema (DDL, or the data dictionary)",
                        description="Print the CREATE TABLE statements, or with --markdown the data "
@@ -100,7 +121,10 @@ def _build(args: argparse.Namespace) -> int:
 
     out = args.out if args.out is not None else dataset_path()
     _check_out(out)
-    config = config_for(args.scale, args.seed)
+    from synth.plant import PLANT_NAMES
+
+    off = frozenset(PLANT_NAMES if "all" in args.no_plant else args.no_plant)
+    config = config_for(args.scale, args.seed).replace(disabled=off)
     started = time.perf_counter()
     try:
         meta = build(config, out, workers=args.workers or default_workers(), progress=not args.no_progress)
@@ -141,6 +165,34 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _truth(args: argparse.Namespace) -> int:
+    import json
+
+    from synth.dataset import truth_path
+
+    path = truth_path(dataset_path(args.path))
+    if not path.exists():
+        raise UsageError(f"no truth file at {path}: it is written beside the dataset by `synth build`")
+    with connect(path) as con:
+        rows = con.execute("SELECT effect_id, module, title, params, expected FROM planted_effects "
+                           "ORDER BY module, effect_id").fetchall()
+    if not rows:
+        print(f"{path}: nothing planted (a clean-world build)")
+    for effect, module, title, params, expected in rows:
+        print(f"{effect} [{module}] {title}")
+        print(f"  params:   {json.dumps(json.loads(params), sort_keys=True)}")
+        print(f"  expected: {json.dumps(json.loads(expected), sort_keys=True)}")
+    return 0
+
+
+def _plants(args: argparse.Namespace) -> int:
+    from synth.plant import plants
+
+    for p in plants():
+        print(f"{p.NAME:22s} {p.MODULE:26s} {p.TITLE}")
+    return 0
+
+
 def _schema(args: argparse.Namespace) -> int:
     if args.markdown:
         print(schema.markdown(), end="")
@@ -149,7 +201,8 @@ def _schema(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"build": _build, "info": _info, "report": _report, "schema": _schema}
+COMMANDS = {"build": _build, "info": _info, "report": _report, "truth": _truth, "plants": _plants,
+            "schema": _schema}
 
 
 def main(argv: list[str] | None = None) -> int:

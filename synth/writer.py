@@ -230,6 +230,15 @@ def planted_effects(config: Config, tally: Tally) -> pa.Table:
     return pa.table({c: pa.array(v, pa.string()) for c, v in rows.items()})
 
 
+def _merge_clean_counts(truth: duckdb.DuckDBPyConnection) -> None:
+    """One clean_event_counts row per (day, event_name): blocks each counted their own users' events."""
+    truth.execute("CREATE TEMP TABLE merged AS SELECT day, event_name, sum(events)::BIGINT AS events "
+                  "FROM clean_event_counts GROUP BY ALL")
+    truth.execute("DELETE FROM clean_event_counts")
+    truth.execute("INSERT INTO clean_event_counts SELECT * FROM merged ORDER BY day, event_name")
+    truth.execute("DROP TABLE merged")
+
+
 def content_checksum(con: duckdb.DuckDBPyConnection) -> str:
     """sha256 over every data table's columns, row count and order-free sum of row hashes (not dataset_info)."""
     tables = con.execute(
@@ -295,6 +304,7 @@ def _write(config: Config, path: Path, truth_file: Path, workers: int, progress:
                 bar.update(1)
                 check()
         _append(truth, "planted_effects", planted_effects(config, tally))
+        _merge_clean_counts(truth)
         counts = {
             name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name in ("users", "events", "videos")
         }
