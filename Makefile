@@ -19,8 +19,11 @@ $(DATA): | $(STAMP)
 
 data: $(DATA)
 
+# Jupyter refuses to run as root unless told; containers and cloud machines often are root.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
 lab: install data
-	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks
+	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks
 
 test: install
 	$(BIN)/ruff check synth grader tests benchmarks

@@ -52,6 +52,160 @@ class Retries:
 
 
 @dataclass(frozen=True)
+class Outage:
+    """One region's backend is down for a few hours: its requests are lost, its phones buffer their events."""
+
+    countries: tuple[str, ...] = ("US", "CA", "MX", "BR")
+    day: int = 36  # Tuesday 2025-10-07
+    start_hour: int = 1  # UTC: 21:00 in New York, 22:00 in Sao Paulo, the evening peak
+    hours: int = 4
+    flush_median_s: float = 120.0  # buffered events reach the server minutes after it is back
+
+
+@dataclass(frozen=True)
+class ClientDrops:
+    """The app loses some likes before uploading them (killed, offline); the server records every one."""
+
+    rates: tuple[float, float, float] = (0.06, 0.03, 0.015)  # by device tier: low, mid, high
+
+
+@dataclass(frozen=True)
+class DoubleLogging:
+    """One Android build logs every video_view twice with the same event_id, a few milliseconds apart."""
+
+    version: str = "8.64.0"  # Android release of 2025-09-17 (day 16); the next build fixes it
+    gap_ms: tuple[int, int] = (1, 40)
+
+
+@dataclass(frozen=True)
+class TzBug:
+    """One iOS build writes the phone's local wall-clock time into event_ts, labelled as UTC."""
+
+    version: str = "8.66.0"  # iOS release of 2025-10-13 (day 42); the next build fixes it
+
+
+@dataclass(frozen=True)
+class ClockSkew:
+    """Some phones' clocks are off by hours or days, by the same amount for every event they send."""
+
+    device_share: float = 0.01
+    days_share: float = 0.4  # of the skewed phones, those off by days rather than hours
+    hours: tuple[float, float] = (1.0, 12.0)
+    days: tuple[float, float] = (1.0, 30.0)
+
+
+@dataclass(frozen=True)
+class Bots:
+    """Scripted accounts (view bots, the company's own test accounts): machine-regular views at any hour."""
+
+    share: float = 0.005  # of all accounts
+    internal_share: float = 0.3  # of those, internal test accounts
+    day_share: float = 0.25  # chance a script runs on a given day (always on the account's first day)
+    run_hours: tuple[float, float] = (0.5, 2.0)  # length of a run, uniform
+    gap_s: tuple[float, float] = (60.0, 45.0)  # seconds between views: bot, internal test account
+    jitter_s: float = 1.0  # each gap is gap_s +- this
+    videos_per_bot: int = 5  # a script cycles through a handful of videos
+
+
+@dataclass(frozen=True)
+class EngagementDrop:
+    """Push notifications break on one platform from one app version on: no pushes, fewer active days."""
+
+    platform: str = "android"
+    app_version: str = "8.68.0"  # Android release of 2025-11-12 (day 72); later builds in the window keep the bug
+    lapse: float = 0.8  # chance the lightest users stop opening the app without reminders (x 1 - propensity)
+    lapse_after_days: float = 4.0  # mean time from the update to lapsing
+
+
+@dataclass(frozen=True)
+class FeatureFriction:
+    """Creation funnel friction at the edit step on one segment until a redesign release; a creation survey."""
+
+    platform: str = "android"
+    tier: str = "low"
+    edit_rate: float = 0.25  # edit | record in the segment before the redesign (clean: creation_funnel[1])
+    redesign_version: str = "8.66.0"  # Android release of 2025-10-15 (day 44)
+    survey: str = "creation_csat"
+    survey_share: float = 0.9  # (user, UTC week)s with a creation attempt that are shown the survey
+    response_rate: float = 0.6  # a one-tap rating right after creating: most answer
+    csat_mean: float = 4.2  # latent satisfaction before rounding to 1..5
+    csat_noise: float = 0.6
+    friction_penalty: float = 0.85
+    newcomer_days: int = 30  # accounts younger than this rate the creation tools lower
+    newcomer_penalty: float = 1.3
+    newcomer_prompt: float = 0.03  # the redesign's "make your first video" card: newcomers' camera opens/session
+
+
+@dataclass(frozen=True)
+class Surveys:
+    """A general in-app CSAT/NPS survey to a sample of existing users; heavier users respond more."""
+
+    survey: str = "app_csat"
+    start_day: int = 28  # 2025-09-29: sent at the first app open in [start_day, start_day + days)
+    days: int = 28
+    lookback_days: int = 28  # engagement = active UTC days in this many days before start_day
+    invite_share: float = 0.8  # of the accounts older than the survey that open the app during it
+    response_logit: tuple[float, float] = (-2.2, 3.2)  # intercept, slope on the share of days active
+    csat_mean: float = 3.0  # latent satisfaction of the lightest users before segment effects
+    engagement_effect: float = 1.8  # latent rise from the lightest to the heaviest users
+    tier_effect: tuple[float, float, float] = (-0.5, 0.0, 0.2)  # low, mid, high
+    android_effect: float = -0.1
+    csat_noise: float = 0.6
+    comment_share: float = 0.7  # respondents who leave a comment (coded into a theme)
+
+
+@dataclass(frozen=True)
+class CohortQuality:
+    """Paid-social signups of the paid-acquisition bursts (Config.paid_bursts) retain worse than others."""
+
+    churn_day0: float = 0.65  # share who never come back after the signup day (everyone else: Config.churn_day0)
+    lifetime_scale_days: float = 4.0  # Lomax scale of the others' lifetimes (everyone else: 12)
+
+
+# The planted A/B tests share experiments/assignments/exposures; they run one after another in the 91-day
+# window (on different metrics where they overlap) and are left out of windows too short to hold them.
+
+
+@dataclass(frozen=True)
+class NoveltyTest:
+    """A feed-ranking A/B test whose lift in videos per session fades with days since the user's exposure."""
+
+    experiment_id: str = "exp_001"
+    start_day: int = 14  # Monday 2025-09-15
+    days: int = 42
+    treatment_share: float = 0.5
+    day0_lift: float = 0.25  # relative rise of videos per session on the UTC day of exposure
+    steady_lift: float = 0.03  # what is left once the novelty has worn off
+    half_life_days: float = 4.0  # the novelty part halves every this many days
+
+
+@dataclass(frozen=True)
+class BrokenRandomisation:
+    """An A/B test whose assignment put every account created after its start into control."""
+
+    experiment_id: str = "exp_002"
+    start_day: int = 35  # Monday 2025-10-06
+    days: int = 28
+    treatment_share: float = 0.5  # as designed; accounts created during the test all got control
+    lift: float = 0.20  # relative rise in the chance of an active (local) day after exposure
+
+
+@dataclass(frozen=True)
+class Simpson:
+    """An A/B test ramped first in a low-baseline country: it wins in every country and loses pooled."""
+
+    experiment_id: str = "exp_003"
+    start_day: int = 63  # Monday 2025-11-03
+    days: int = 28
+    countries: tuple[str, ...] = ("IN", "BR", "ID", "MX")  # where it ran
+    ramp_country: str = "IN"
+    ramp_share: float = 0.8  # treatment share in the ramp country
+    treatment_share: float = 0.2  # treatment share in the other countries
+    baseline: float = 0.35  # videos per session in the ramp country relative to elsewhere (whole window)
+    lift: float = 0.20  # relative rise of videos per session in treatment
+
+
+@dataclass(frozen=True)
 class Config:
     """All parameters of one build; same Config + same pinned versions = same dataset."""
 
@@ -110,6 +264,19 @@ class Config:
     disabled: frozenset[str] = frozenset()  # planted phenomena left out (synth.plant.PLANT_NAMES)
     promotion: Promotion = Promotion()
     retries: Retries = Retries()
+    outage: Outage = Outage()
+    client_drops: ClientDrops = ClientDrops()
+    double_logging: DoubleLogging = DoubleLogging()
+    tz_bug: TzBug = TzBug()
+    clock_skew: ClockSkew = ClockSkew()
+    bots: Bots = Bots()
+    engagement_drop: EngagementDrop = EngagementDrop()
+    feature_friction: FeatureFriction = FeatureFriction()
+    surveys: Surveys = Surveys()
+    cohort_quality: CohortQuality = CohortQuality()
+    novelty_test: NoveltyTest = NoveltyTest()
+    broken_randomisation: BrokenRandomisation = BrokenRandomisation()
+    simpson: Simpson = Simpson()
     upload_delay_median_s: float = 1.5
 
     @property

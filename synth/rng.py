@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 # Stream purposes; the numbers are part of the data's identity — never renumber.
-GLOBAL, BLOCK, CATALOG, NAMES, PLANT = 0, 1, 2, 3, 100  # PLANT + i: the i-th plant
+GLOBAL, BLOCK, CATALOG, NAMES, PLANT = 0, 1, 2, 3, 100  # PLANT + crc32(name): a plant
 
 _MASK63 = np.uint64((1 << 63) - 1)
 _M1 = np.uint64(0x5851F42D4C957F2D)

@@ -106,8 +106,10 @@ def simulate_block(config: Config, block: int) -> dict[str, pa.Table]:
     calendar = release_calendar(config)
     lag = users.adoption_lag_s
     end_version = releases.version_at(np.full(len(users), config.scale.days * DAY), users.platform, lag, calendar)
-    client_version = releases.version_at(client.ts_ms // 1000, users.platform[client.user], lag[client.user],
-                                         calendar)
+    # the app version is the one that really ran, whatever the device clock then wrote into event_ts
+    true_version = releases.version_at(log.ts_ms // 1000, users.platform[log.user], lag[log.user], calendar)
+    by_seq = np.argsort(log.seq, kind="stable")
+    client_version = true_version[by_seq[np.searchsorted(log.seq, client.seq, sorter=by_seq)]]
     out = {
         "users": tables.users_table(config, users, names.usernames(rng, len(users), config.seed), end_version,
                                     version_names(config)),
@@ -129,7 +131,9 @@ def simulate_static(config: Config) -> dict[str, pa.Table]:
     out = {"videos": tables.catalog_table(config, catalog(config)), "app_releases": tables.releases_table(config)}
     for p in plant.enabled(config):
         if hasattr(p, "static_tables"):
-            out.update(p.static_tables(config))
+            # several plants may add rows to one calendar (each A/B test is a row of `experiments`)
+            for name, rows in p.static_tables(config).items():
+                out[name] = pa.concat_tables([out[name], rows]) if name in out else rows
     return out
 
 

@@ -18,6 +18,7 @@ Stages, in pipeline order (see synth/simulate.py):
 
 from __future__ import annotations
 
+import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from importlib import import_module
@@ -36,7 +37,20 @@ STAGES = ("users", "days", "plan", "world", "server", "client")
 # Intended full order: cohort_quality, bots, promotion, engagement_drop, novelty_test, broken_randomisation,
 # simpson, feature_friction, surveys, outage, client_drops, double_logging, tz_bug, clock_skew, retries.
 PLANT_NAMES: tuple[str, ...] = (
+    "cohort_quality",
+    "bots",
     "promotion",
+    "engagement_drop",
+    "novelty_test",
+    "broken_randomisation",
+    "simpson",
+    "feature_friction",
+    "surveys",
+    "outage",
+    "client_drops",
+    "double_logging",
+    "tz_bug",
+    "clock_skew",
     "retries",
 )
 
@@ -61,9 +75,9 @@ class Context:
     tally: dict[tuple[str, str], float] = field(default_factory=lambda: defaultdict(float))
 
     def rng(self, plant: str) -> np.random.Generator:
-        """A stream of its own for each plant and block, so one plant's draws never shift another's."""
-        index = PLANT_NAMES.index(plant) if plant in PLANT_NAMES else len(PLANT_NAMES)
-        return streams.stream(self.config.seed, streams.PLANT + index, self.block)
+        """A stream of its own for each plant and block, keyed by the plant's name: adding, removing or
+        reordering plants never shifts another plant's draws."""
+        return streams.stream(self.config.seed, streams.PLANT + zlib.crc32(plant.encode()), self.block)
 
     def emit(self, table: str, rows: pa.Table) -> None:
         """Add rows to a dataset table (e.g. assignments) or, named truth.*, to a truth table."""

@@ -44,6 +44,7 @@ class Users:
     creator: np.ndarray
     shopper: np.ndarray
     adoption_lag_s: np.ndarray  # delay before a new app version reaches this user's phone
+    bot: np.ndarray  # a script, not a person (set by the bots plant)
 
     @property
     def user_id(self) -> np.ndarray:
@@ -163,4 +164,5 @@ def simulate_users(config: Config, block: int, rng: np.random.Generator) -> User
         creator=is_creator(index, config),
         shopper=streams.hash01(index, config.seed ^ SHOPPER_SALT) < config.shopper_share,
         adoption_lag_s=(DAY * rng.lognormal(np.log(2.0), 1.2, n)).astype(np.int64),
+        bot=np.zeros(n, dtype=bool),
     )

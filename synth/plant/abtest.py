@@ -1,0 +1,120 @@
+"""What the planted A/B tests share (a helper, not a plant): their calendar row, who enters them, when, and
+the assignments/exposures rows.
+
+A user enters a test at the first session that starts inside it: assigned at that session's first event
+(the app fetches its configuration), exposed at its first video (the surface under test). The plan hook
+decides each session's treatment from the session's planned start, the world hook records entries from the
+logged times; spacing moves a few sessions minutes later, which shifts nothing an analysis can see.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from synth import schema, tables
+from synth.config import Config
+from synth.plant import Context
+from synth.world import geography
+from synth.world.events import E, SessionPlan
+from synth.world.log import Log
+from synth.world.population import DAY, Users
+
+VARIANTS = ("control", "treatment")
+UNIT = "user"
+DAY_MS = DAY * 1000
+NEVER = np.iinfo(np.int64).max
+
+
+def window_ms(config: Config, start_day: int, days: int) -> tuple[int, int] | None:
+    """The test's [start, end) in ms since the window start (UTC days), or None if it does not fit the window."""
+    if start_day < 0 or days <= 0 or start_day + days > config.scale.days:
+        return None
+    return start_day * DAY_MS, (start_day + days) * DAY_MS
+
+
+def calendar(config: Config, experiment_id: str, name: str, hypothesis: str, start_day: int, days: int
+             ) -> dict[str, pa.Table]:
+    """The test's row of `experiments` (none when it does not fit the window)."""
+    if window_ms(config, start_day, days) is None:
+        return {}
+    first_last = np.array([start_day, start_day + days - 1], dtype=np.int64) * DAY_MS
+    dates = pc.cast(tables.timestamps(config, first_last), pa.date32())
+    return {"experiments": tables.shaped(schema.EXPERIMENTS, {
+        "experiment_id": pa.array([experiment_id]),
+        "name": pa.array([name]),
+        "hypothesis": pa.array([hypothesis]),
+        "start_date": dates[:1],
+        "end_date": dates[1:],
+        "unit": pa.array([UNIT]),
+        "variants": pa.array([list(VARIANTS)], type=pa.list_(pa.string())),
+    })}
+
+
+def draws(ctx: Context, plant: str, users: Users) -> np.ndarray:
+    """One uniform number per user, the same in every hook of `plant` (ctx.rng starts the stream afresh),
+    so the plan hook and the world hook agree on who is in which arm."""
+    return ctx.rng(plant).random(len(users))
+
+
+def planned_start_ms(plan: SessionPlan, users: Users, config: Config) -> np.ndarray:
+    """Each session's planned start, UTC ms since the window start."""
+    return geography.local_to_utc(plan.start_local, users.tz[plan.user], config.window_start,
+                                  config.scale.days) * 1000
+
+
+def first_inside(user: np.ndarray, t: np.ndarray, lo: int, hi: int, n_users: int) -> np.ndarray:
+    """Per user, the earliest t in [lo, hi) (NEVER if there is none)."""
+    inside = (t >= lo) & (t < hi)
+    out = np.full(n_users, NEVER, dtype=np.int64)
+    np.minimum.at(out, user[inside], t[inside])
+    return out
+
+
+@dataclass(frozen=True)
+class Entries:
+    """Users who entered a test (positions in the block, ascending) and when."""
+
+    user: np.ndarray
+    assigned_ms: np.ndarray  # first event of the first session inside the test
+    exposed_ms: np.ndarray  # first video of that session
+
+
+def entries(log: Log, lo: int, hi: int, eligible: np.ndarray) -> Entries:
+    """Eligible users (a mask over the block) with a session starting in [lo, hi), from the logged times."""
+    real = log.session >= 0
+    session = log.session[real]
+    n = int(session.max(initial=-1)) + 1
+    start = np.full(n, NEVER, dtype=np.int64)
+    np.minimum.at(start, session, log.ts_ms[real])
+    view = (log.name[real] == E["video_view"])
+    first_view = np.full(n, NEVER, dtype=np.int64)
+    np.minimum.at(first_view, session[view], log.ts_ms[real][view])
+    owner = np.zeros(n, dtype=np.int64)
+    owner[session] = log.user[real]
+    inside = np.flatnonzero((start >= lo) & (start < hi) & eligible[owner])
+    order = inside[np.lexsort((start[inside], owner[inside]))]
+    user, first = np.unique(owner[order], return_index=True)
+    chosen = order[first]
+    # a session cut by the window's end may have lost its videos: then it was seen at its first event
+    exposed = np.where(first_view[chosen] == NEVER, start[chosen], first_view[chosen])
+    return Entries(user=user, assigned_ms=start[chosen], exposed_ms=exposed)
+
+
+def emit(ctx: Context, experiment_id: str, users: Users, entered: Entries, treated: np.ndarray) -> None:
+    """The assignments and exposures rows of the users who entered; `treated` is per user of the block."""
+    n = len(entered.user)
+    test = tables.labels(np.zeros(n, dtype=np.int8), (experiment_id,))
+    user_id = pa.array(users.user_id[entered.user])
+    ctx.emit("assignments", tables.shaped(schema.ASSIGNMENTS, {
+        "experiment_id": test, "user_id": user_id,
+        "variant": tables.labels(treated[entered.user].astype(np.int8), VARIANTS),
+        "assigned_ts": tables.timestamps(ctx.config, entered.assigned_ms),
+    }))
+    ctx.emit("exposures", tables.shaped(schema.EXPOSURES, {
+        "experiment_id": test, "user_id": user_id,
+        "exposure_ts": tables.timestamps(ctx.config, entered.exposed_ms),
+    }))

@@ -1,0 +1,42 @@
+"""A double-logging release: one Android build sends every video_view twice, same event_id, ms apart."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from synth.config import Config
+from synth.plant import Context, builds
+from synth.world.events import E
+from synth.world.log import Log
+from synth.world.population import Users
+
+NAME = "double_logging"
+TITLE = "Android build that logs every video view twice"
+MODULE = "06_data_accuracy"
+ANDROID = builds.PLATFORM["android"]
+
+
+def client(value: Log, ctx: Context, users: Users) -> Log:
+    """Add a second row for each video_view the buggy build sent: same event_id, a few ms later."""
+    p = ctx.config.double_logging
+    k = builds.index(ctx.config, ANDROID, p.version)
+    if k is None:
+        return value
+    views = np.flatnonzero((value.name == E["video_view"]) & (users.platform[value.user] == ANDROID))
+    views = views[builds.shown(ctx.config, users, value.user[views], value.ts_ms[views]) == k]
+    gap = ctx.rng(NAME).integers(p.gap_ms[0], p.gap_ms[1] + 1, len(views))
+    # the copy must carry the buggy version too (not so for a view ms before the phone updated)
+    same = builds.shown(ctx.config, users, value.user[views], value.ts_ms[views] + gap) == k
+    views, gap = views[same], gap[same]
+    copies = value.take(views)
+    copies = copies.replace(ts_ms=copies.ts_ms + gap, received_ms=copies.received_ms + gap)
+    ctx.count(NAME, "duplicate_rows", len(copies))
+    return Log.concat(value, copies)
+
+
+def expected(config: Config, tally: dict[str, float]) -> dict[str, object]:
+    """The buggy build, its release day, and the extra rows that deduplication by event_id removes."""
+    p = config.double_logging
+    released = builds.release_date(config, ANDROID, p.version)
+    return {"platform": "android", "app_version": p.version, "release_date": released,
+            "event_name": "video_view", "duplicate_rows": tally.get("duplicate_rows", 0.0)}

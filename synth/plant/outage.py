@@ -1,0 +1,59 @@
+"""A regional outage: for a few hours the backend of some countries is down; the app buffers its log meanwhile."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import numpy as np
+
+from synth.config import Config
+from synth.plant import Context
+from synth.world import geography
+from synth.world.log import Log
+from synth.world.population import Users
+
+NAME = "outage"
+TITLE = "Regional backend outage"
+MODULE = "07_conflicting_sources"
+HOUR_MS = 3_600_000
+
+
+def window_ms(config: Config) -> tuple[int, int]:
+    """Start and end (exclusive) of the outage, ms since the window start (UTC)."""
+    p = config.outage
+    start = (p.day * 24 + p.start_hour) * HOUR_MS
+    return start, start + p.hours * HOUR_MS
+
+
+def in_region(config: Config, users: Users, log: Log) -> np.ndarray:
+    """Whether each event comes from a phone in one of the outage's countries."""
+    codes = [geography.COUNTRY_CODES.index(c) for c in config.outage.countries]
+    return np.isin(users.country, codes)[log.user]
+
+
+def server(value: Log, ctx: Context, users: Users) -> Log:
+    """Lose every request the region's backend would have handled while it was down."""
+    start, end = window_ms(ctx.config)
+    lost = in_region(ctx.config, users, value) & (value.ts_ms >= start) & (value.ts_ms < end)
+    ctx.count(NAME, "missing_server_rows", float(lost.sum()))
+    return value.take(~lost)
+
+
+def client(value: Log, ctx: Context, users: Users) -> Log:
+    """Events that reached the region's ingestion while it was down wait on the phone until it is back."""
+    start, end = window_ms(ctx.config)
+    held = in_region(ctx.config, users, value) & (value.received_ms >= start) & (value.received_ms < end)
+    flush = ctx.rng(NAME).lognormal(np.log(ctx.config.outage.flush_median_s * 1000), 1.0, int(held.sum()))
+    received = value.received_ms.copy()
+    received[held] = end + flush.astype(np.int64)
+    ctx.count(NAME, "delayed_client_events", float(held.sum()))
+    return value.replace(received_ms=received)
+
+
+def expected(config: Config, tally: dict[str, float]) -> dict[str, object]:
+    """When and where the outage was, the server rows it lost and the client events it delayed."""
+    start, end = (config.window_start + timedelta(milliseconds=ms) for ms in window_ms(config))
+    return {"start_ts": start.isoformat(sep=" "), "end_ts": end.isoformat(sep=" "),
+            "countries": list(config.outage.countries),
+            "missing_server_rows": tally.get("missing_server_rows", 0.0),
+            "delayed_client_events": tally.get("delayed_client_events", 0.0)}
