@@ -57,8 +57,8 @@ def test_events_before_signup_are_skewed_clocks_once_the_tz_bug_is_set_aside(wor
     assert planted["events_before_signup"] > 100
     # a few tz-bug events that also arrived days late (retries) lose the fingerprint and are counted here too
     assert planted["events_before_signup"] <= skewed <= 1.06 * planted["events_before_signup"]
-    # blaming them all on skewed clocks overstates the skew's share several times over
-    assert skewed + local_as_utc > 2 * planted["events_before_signup"]
+    # blaming them all on skewed clocks is wrong: a large share are the tz-bug build's
+    assert local_as_utc > 0.4 * (skewed + local_as_utc)
 
 
 @pytest.mark.parametrize("seed", SEEDS)
