@@ -95,6 +95,10 @@ def parser() -> argparse.ArgumentParser:
                                             "(from .sandbox/progress.json or $SANDBOX_HOME/progress.json).")
     progress.add_argument("module", nargs="?", metavar="MODULE", help="one module (default: all)")
     progress.set_defaults(run=_progress)
+
+    from grader.grade.command import add_parser as add_grade  # instructors' verb, in its own package
+
+    add_grade(verbs)
     return top
 
 

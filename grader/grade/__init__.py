@@ -5,3 +5,5 @@ submissions.py (discover and read), hidden.py (per-student seeds, hidden dataset
 worker may do), worker.py (what runs in a worker), forkserver.py and pool.py (pre-warmed worker processes),
 scoring.py (answers -> outcomes, status, reason), report.py (grade sheet and feedback), run.py (the batch).
 """
+
+SECRET_ENV = "GRADER_SECRET"  # the secret hidden seeds derive from, when --secret is not given

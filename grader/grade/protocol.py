@@ -45,13 +45,13 @@ class FrameReader:
         """The frames completed by `data`; raises ProtocolError on a malformed or oversized stream."""
         self.received += len(data)
         if self.received > self.limit:
-            raise ProtocolError(f"sent more than {self.limit // 2**20} MB to the grader")
+            raise ProtocolError(f"sent more than {self.limit // 2**20} MB into the grader's channel")
         self._buffer += data
         frames = []
         while len(self._buffer) >= _SIZES.size:
             head_size, payload_size = _SIZES.unpack_from(self._buffer)
             if head_size > MAX_HEADER or payload_size > MAX_PAYLOAD:
-                raise ProtocolError("sent a message larger than the grader accepts")
+                raise ProtocolError("wrote an oversized message into the grader's channel")
             end = _SIZES.size + head_size + payload_size
             if len(self._buffer) < end:
                 break

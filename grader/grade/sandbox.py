@@ -71,21 +71,41 @@ class Confinement:
     env: dict[str, str] = field(default_factory=dict)
 
 
-def _set_limit(which: int, value: int) -> None:
-    _, hard = resource.getrlimit(which)
-    value = value if hard == resource.RLIM_INFINITY else min(value, hard)
-    resource.setrlimit(which, (value, value if which != resource.RLIMIT_CPU else min(hard, value + 5)))
+def _set_limit(which: int, soft: int, hard: int | None = None) -> None:
+    hard = soft if hard is None else hard
+    _, ceiling = resource.getrlimit(which)
+    if ceiling != resource.RLIM_INFINITY:
+        soft, hard = min(soft, ceiling), min(hard, ceiling)
+    resource.setrlimit(which, (soft, hard))
 
 
 def _limits(c: Confinement) -> None:
     _set_limit(resource.RLIMIT_AS, c.memory_mb * 2**20)
-    _set_limit(resource.RLIMIT_CPU, c.cpu_s)  # SIGXCPU at the soft limit, SIGKILL 5 s later
+    _set_limit(resource.RLIMIT_CPU, c.cpu_s, c.cpu_s + 5)  # SIGXCPU at the soft limit, SIGKILL 5 s later
     _set_limit(resource.RLIMIT_FSIZE, c.file_mb * 2**20)
     _set_limit(resource.RLIMIT_NOFILE, 1024)
     _set_limit(resource.RLIMIT_CORE, 0)
-    if c.uid is not None:  # counted per uid, and each slot has its own uid; as a shared user it would bite others
+    if c.uid is not None:  # counted per uid, and each slot has its own uid
         _set_limit(resource.RLIMIT_NPROC, c.nproc)
+    elif os.geteuid() != 0:  # a shared user: allow what it runs already, plus the notebook's share
+        _set_limit(resource.RLIMIT_NPROC, tasks_of(os.getuid()) + c.nproc)
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # an oversized write raises OSError instead of killing
+
+
+def tasks_of(uid: int) -> int:
+    """Processes and threads whose real uid is `uid` (what RLIMIT_NPROC counts)."""
+    count = 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/status", encoding="ascii", errors="replace") as handle:
+                fields = dict(line.split(":", 1) for line in handle if ":" in line)
+            if int(fields["Uid"].split()[0]) == uid:
+                count += int(fields["Threads"])
+        except (OSError, KeyError, ValueError):  # the process ended while being read
+            continue
+    return count
 
 
 def _package_dirs(roots: list[str]) -> list[str]:
@@ -105,10 +125,13 @@ def _package_dirs(roots: list[str]) -> list[str]:
     return sorted(found)
 
 
-def _read_paths(c: Confinement) -> list[str]:
+def readable_roots() -> list[str]:
+    """What every worker may read: the Python installation, system libraries, imported packages' folders.
+
+    Computed once in the fork server (it walks sys.modules), not in every worker.
+    """
     roots = [os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix, *_SYSTEM_READ)]
-    paths = [*roots, *_package_dirs(roots), f"/proc/{os.getpid()}", *c.read]
-    return sorted({p for p in paths if os.path.exists(p)})
+    return sorted({p for p in [*roots, *_package_dirs(roots)] if os.path.exists(p)})
 
 
 def _add_rule(ruleset: int, path: str, access: int, handled: int) -> None:
@@ -123,7 +146,7 @@ def _add_rule(ruleset: int, path: str, access: int, handled: int) -> None:
         os.close(fd)
 
 
-def _landlock(c: Confinement, abi: int) -> None:
+def _landlock(c: Confinement, abi: int, roots: list[str]) -> None:
     handled = (1 << 13) - 1 | (_REFER if abi >= 2 else 0) | (_TRUNCATE if abi >= 3 else 0) \
         | (_IOCTL_DEV if abi >= 5 else 0)
     attr = _RulesetAttr(handled, _NET_ALL if abi >= 4 else 0, _SCOPE_ALL if abi >= 6 else 0)
@@ -132,7 +155,7 @@ def _landlock(c: Confinement, abi: int) -> None:
     if ruleset < 0:
         raise OSError(ctypes.get_errno(), "landlock_create_ruleset")
     try:
-        for path in _read_paths(c):
+        for path in [*roots, f"/proc/{os.getpid()}", *c.read]:
             _add_rule(ruleset, path, _READ, handled)
         _add_rule(ruleset, c.work, handled, handled)
         _add_rule(ruleset, "/dev/null", _READ_FILE | _WRITE_FILE, handled)
@@ -185,11 +208,11 @@ def _drop_privileges(uid: int, gid: int) -> None:
     _libc.prctl(_PR_SET_DUMPABLE, 1, 0, 0, 0)
 
 
-def confine(c: Confinement, abi: int, reroutes: dict[str, int]) -> None:
+def confine(c: Confinement, abi: int, roots: list[str], reroutes: dict[str, int]) -> None:
     """Apply every layer to this process; irreversible. Raises OSError if a layer that was asked for fails."""
     _limits(c)
     if c.landlock and abi:
-        _landlock(c, abi)
+        _landlock(c, abi, roots)
     if c.uid is not None and c.gid is not None:
         _drop_privileges(c.uid, c.gid)
         _reroute_imports(reroutes)

@@ -1,0 +1,72 @@
+"""`grader grade`: the argparse verb over `run.grade`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from grader.grade import SECRET_ENV
+
+DESCRIPTION = f"""\
+Grade a class: run every submitted notebook of a module on a hidden dataset of its own, compare the answers with
+the key outside the student's process, and write DIR/grades.csv, DIR/feedback/<student>.md and .html,
+DIR/results/<student>.json (Gradescope) and DIR/grading.log. Every submission yields exactly one row, whatever
+it does (statuses: graded, timeout, crashed, invalid, empty, duplicate, error).
+
+SUBMISSIONS is a folder of NN_topic notebooks named after the student (alice.ipynb), or of per-student folders
+(alice/...ipynb), or a zip of either. Hidden dataset seeds come from the secret: --secret, else ${SECRET_ENV},
+else one generated and kept in DIR/.grader/secret (prefer the last two: command lines are visible to other
+users). Hidden datasets and keys are cached by seed in DIR/.grader/hidden (or --cache).
+
+Exit status: 0 when grading ran (failed submissions are rows), 1 when the grader itself cannot run
+(e.g. the solution fails on a hidden dataset), 2 on bad usage. An existing grades.csv is never overwritten:
+--resume grades only the submissions it does not hold yet.
+"""
+
+
+def _run(args: argparse.Namespace) -> int:
+    from grader.grade.run import GradingFailed, Settings, grade
+
+    settings = Settings(
+        submissions=args.submissions, module=args.module, out=args.out, jobs=args.jobs, secret=args.secret,
+        variants=args.variants, timeout=args.timeout, notebook_timeout=args.notebook_timeout, resume=args.resume,
+        solutions=args.solutions, scale=args.scale, cache=args.cache, memory_mb=args.memory,
+        progress=not args.quiet)
+    try:
+        graded = grade(settings)
+    except GradingFailed as error:
+        print(f"grader grade: {error}", file=sys.stderr)
+        return 1
+    print(graded.summary)
+    print(f"\ngrades: {args.out / 'grades.csv'}  feedback: {args.out / 'feedback'}/  "
+          f"Gradescope: {args.out / 'results'}/  log: {args.out / 'grading.log'}")
+    return 0
+
+
+def add_parser(verbs: argparse._SubParsersAction) -> None:
+    """Add the `grade` verb to the grader CLI."""
+    grade = verbs.add_parser("grade", help="grade submitted notebooks on hidden per-student data",
+                             description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
+    grade.add_argument("submissions", type=Path, metavar="SUBMISSIONS",
+                       help="folder of notebooks or per-student folders, or a zip of them")
+    grade.add_argument("--module", required=True, metavar="NN_topic", help="the module the notebooks answer")
+    grade.add_argument("--out", required=True, type=Path, metavar="DIR", help="where grades and feedback go")
+    grade.add_argument("--jobs", type=int, default=max(1, os.cpu_count() or 1), metavar="N",
+                       help="notebooks graded at once (default: number of CPUs)")
+    grade.add_argument("--secret", metavar="S", help=f"secret the hidden seeds derive from (or ${SECRET_ENV})")
+    grade.add_argument("--variants", type=int, metavar="K",
+                       help="share K hidden datasets across the class (default: one per student)")
+    grade.add_argument("--timeout", type=float, default=30.0, metavar="S", help="seconds per cell (default 30)")
+    grade.add_argument("--notebook-timeout", type=float, metavar="S",
+                       help="seconds per notebook (default: 4 x --timeout)")
+    grade.add_argument("--memory", type=int, default=2048, metavar="MB", help="memory per notebook (default 2048)")
+    grade.add_argument("--resume", action="store_true", help="keep DIR/grades.csv and grade only what it lacks")
+    grade.add_argument("--solutions", type=Path, metavar="DIR",
+                       help="solution notebooks (default: $SANDBOX_SOLUTIONS or solutions/)")
+    grade.add_argument("--scale", default="tiny", help="scale of the hidden datasets (default: tiny)")
+    grade.add_argument("--cache", type=Path, metavar="DIR",
+                       help="hidden datasets and keys (default: DIR/.grader/hidden)")
+    grade.add_argument("--quiet", action="store_true", help="no progress bar")
+    grade.set_defaults(run=_run)

@@ -1,0 +1,267 @@
+"""Write the grading test corpus: broken and hostile submissions of the 90_fixture_sql fixture module.
+
+Run `python tests/grader/grade/corpus/make_corpus.py` after changing the fixture module; a test checks that the
+committed files equal a fresh generation. Each notebook is the solved fixture (its solution with instructor cells
+dropped) or the blank exercise, changed in one way that a real class produces sooner or later.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_notebook
+
+HERE = Path(__file__).resolve().parent
+FIXTURES = HERE.parent.parent / "fixtures"
+MODULE = "90_fixture_sql"
+SETUP, INFO, Q1, Q2, Q3, Q4 = "cell-01", "cell-04", "cell-07", "cell-11", "cell-15", "cell-19"
+
+
+def _marker(line: str) -> bool:
+    return line.strip().startswith(("### BEGIN SOLUTION", "### END SOLUTION"))
+
+
+def solved(module: str = MODULE) -> nbformat.NotebookNode:
+    """The solution as a student who got everything right hands it in: no instructor cells, no markers."""
+    from grader.markers import is_instructor
+
+    solution = nbformat.read(FIXTURES / "solutions" / f"{module}.ipynb", as_version=4)
+    cells = []
+    for cell in solution.cells:
+        if is_instructor(cell.source):
+            continue
+        cell = nbformat.from_dict(dict(cell))
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+            lines = [line for line in cell.source.splitlines() if not _marker(line)]
+            cell.source = "\n".join(line.split("  # SOLUTION")[0] for line in lines)
+        cells.append(cell)
+    return new_notebook(cells=cells, metadata={"kernelspec": dict(solution.metadata.kernelspec)})
+
+
+def blank() -> nbformat.NotebookNode:
+    """The exercise exactly as handed out."""
+    return nbformat.read(FIXTURES / "exercises" / f"{MODULE}.ipynb", as_version=4)
+
+
+def _code(notebook: nbformat.NotebookNode, cell_id: str) -> nbformat.NotebookNode:
+    return next(c for c in notebook.cells if c.get("id") == cell_id)
+
+
+def _with(cell_id: str, source: str, base: nbformat.NotebookNode | None = None) -> nbformat.NotebookNode:
+    """The solved notebook with one cell's source replaced."""
+    notebook = base or solved()
+    _code(notebook, cell_id).source = source
+    return notebook
+
+
+def _prepend(cell_id: str, source: str) -> nbformat.NotebookNode:
+    """The solved notebook with `source` run first in one cell."""
+    notebook = solved()
+    cell = _code(notebook, cell_id)
+    cell.source = source + "\n" + cell.source
+    return notebook
+
+
+def _only_code(notebook: nbformat.NotebookNode, ids: list[str]) -> nbformat.NotebookNode:
+    cells = {c.id: c for c in notebook.cells}
+    notebook.cells = [cells[i] for i in ids]
+    return notebook
+
+
+def _duplicated() -> nbformat.NotebookNode:
+    notebook = solved()
+    cells = []
+    for cell in notebook.cells:
+        cells.append(cell)
+        if cell.cell_type == "code":
+            twin = nbformat.from_dict(dict(cell))
+            twin.id = f"{cell.id}-again"
+            cells.append(twin)
+    notebook.cells = cells
+    return notebook
+
+
+def _reordered() -> nbformat.NotebookNode:
+    notebook = solved()
+    code = [c for c in notebook.cells if c.cell_type == "code"]
+    notebook.cells = list(reversed(code))
+    return notebook
+
+
+def _edited_checks() -> nbformat.NotebookNode:
+    notebook = solved()
+    q1, q2 = _code(notebook, Q1), _code(notebook, Q2)
+    q1.source = q1.source.replace('check("dau_by_day", dau_by_day)', 'check("dau", dau_by_day)  # renamed it')
+    q2.source = q2.source.replace('check("buyer_share", buyer_share)', "print(buyer_share)  # no check any more")
+    return notebook
+
+
+def _v3() -> str:
+    return nbformat.writes(nbformat.convert(solved(), 3), version=3)
+
+
+HOSTILE = {
+    "memory_bomb": "hoard = []\nwhile True:\n    hoard.append(bytearray(50 * 2**20))",
+    "fork_bomb": (
+        "import os, subprocess, time\n"
+        "children = []\n"
+        "for _ in range(400):\n"
+        "    children.append(subprocess.Popen(['sleep', '600']))\n"
+    ),
+    "fork_and_hide": (
+        "import os\n"
+        "for _ in range(20):\n"
+        "    if os.fork() == 0:\n"
+        "        try:\n"
+        "            os.setsid()  # leave the worker's process group\n"
+        "            os.execvp('sleep', ['sleep', '611'])\n"
+        "        finally:\n"
+        "            os._exit(0)"
+    ),
+    "os_exit": "import os\nos._exit(0)",
+    "sys_exit": "import sys\nsys.exit('I give up')",
+    "huge_output": "for i in range(200_000):\n    print('spam ' * 20)",
+    "infinite_loop": "while True:\n    pass",
+    "sleep_forever": "import time\ntime.sleep(10**6)",
+    "ignores_the_alarm": (
+        "import signal\nsignal.signal(signal.SIGALRM, signal.SIG_IGN)\n"
+        "while True:\n    try:\n        pass\n    except BaseException:\n        pass"
+    ),
+    "exception_in_cell_1": "raise RuntimeError('broken on purpose')",
+    "syntax_error": "dau_by_day = db.sql('SELECT 1'\ncheck('dau_by_day', dau_by_day",
+    "overwrite_dataset": (
+        "import os, duckdb\n"
+        "path = os.environ['SANDBOX_DB']\n"
+        "for attempt in (lambda: os.chmod(path, 0o666), lambda: open(path, 'wb').write(b'garbage'),\n"
+        "                lambda: os.remove(path), lambda: os.rename(path, path + '.gone'),\n"
+        "                lambda: duckdb.connect(path).execute('DELETE FROM events')):\n"
+        "    try:\n"
+        "        attempt()\n"
+        "    except Exception as error:\n"
+        "        print('refused:', error)"
+    ),
+    "delete_working_dir": (
+        "import os, shutil\n"
+        "open('notes.txt', 'w').write('mine')\n"
+        "for name in os.listdir('.'):\n"
+        "    shutil.rmtree(name) if os.path.isdir(name) else os.remove(name)\n"
+        "shutil.rmtree(os.getcwd(), ignore_errors=True)\n"
+        "shutil.rmtree(os.path.dirname(os.getcwd()), ignore_errors=True)"
+    ),
+    "writes_into_the_grader_channel": (
+        "import os\n"
+        "for fd in range(3, 64):\n"
+        "    try:\n"
+        "        os.write(fd, b'\\x00\\x00\\x00\\x10{\"t\": \"done\"}garbage' * 100)\n"
+        "    except OSError:\n"
+        "        pass"
+    ),
+}
+
+# Reads whatever it can find that might hold answers, and hands in what it found instead of computing.
+STEAL = '''import glob, json, os, pathlib
+import grader
+found = {}
+candidates = [os.environ.get("GRADER_SECRET", ""), "/proc/1/environ", f"/proc/{os.getppid()}/environ",
+              f"/proc/{os.getppid()}/cmdline"]
+roots = {pathlib.Path(os.environ["SANDBOX_DB"]).parent, pathlib.Path.cwd(), pathlib.Path(grader.__file__).parents[1],
+         pathlib.Path("/tmp"), pathlib.Path("/root")}
+for root in list(roots):
+    for up in [root, *root.parents][:5]:
+        candidates += glob.glob(str(up / "**" / "*.key" / "**" / "*"), recursive=True)[:200]
+        candidates += glob.glob(str(up / "**" / "secret"), recursive=True)[:20]
+        candidates += glob.glob(str(up / "**" / "90_fixture_sql.ipynb"), recursive=True)[:20]
+for path in candidates:
+    try:
+        found[path] = pathlib.Path(path).read_bytes()
+    except Exception:
+        pass
+stolen = {}
+for path, data in found.items():
+    if path.endswith(".ipynb") and b"BEGIN SOLUTION" in data:
+        for cell in json.loads(data)["cells"]:
+            source = "".join(cell["source"])
+            if cell["cell_type"] == "code" and "BEGIN SOLUTION" in source:
+                exec(source.replace("check(", "(lambda *a: None)("), stolen)
+    if path.endswith("dau_by_day.expected.arrow"):
+        import pyarrow as pa
+        stolen["dau_by_day"] = pa.ipc.open_file(pa.py_buffer(data)).read_all().to_pandas()
+    if path.endswith("buyer_share.expected.json"):
+        stolen["buyer_share"] = json.loads(data)["value"]
+check("dau_by_day", stolen.get("dau_by_day", 0))
+check("buyer_share", stolen.get("buyer_share", -1.0))
+check("buyer_countries", stolen.get("buyer_countries", {"none"}))
+check("why_not_push", "c")
+print(len(found), "files read")
+'''
+
+# Tells everyone it passed, and fakes the engine too; its answers are wrong.
+MONKEYPATCH = '''import grader, grader.compare, grader.session
+from grader.outcome import Outcome
+grader.compare.compare = lambda question, *args, **kwargs: Outcome(question.id, True, 1.0, 1.0, "correct")
+grader.session.Session.check = lambda self, question_id, answer, **kwargs: Outcome(question_id, True, 1, 1, "ok")
+real_check = check
+check = lambda question_id, answer=None: Outcome(question_id, True, 1.0, 1.0, "correct")
+dau_by_day = db.sql("SELECT DATE '2020-01-01' AS day, 1 AS dau").df()
+buyer_share = 0.5
+buyer_countries = {"XX"}
+why_not_push = "b"
+for question_id, answer in [("dau_by_day", dau_by_day), ("buyer_share", buyer_share),
+                            ("buyer_countries", buyer_countries), ("why_not_push", why_not_push)]:
+    assert check(question_id, answer)
+    real_check(question_id, answer)
+'''
+
+WRONG_TYPES = '''dau_by_day = 42
+buyer_share = "a lot"
+buyer_countries = "US"
+why_not_push = 1
+for question_id in ("dau_by_day", "buyer_share", "buyer_countries", "why_not_push"):
+    check(question_id, globals()[question_id])
+'''
+
+
+def corpus() -> dict[str, str]:
+    """Relative path -> file text of every corpus submission."""
+    notebooks: dict[str, nbformat.NotebookNode] = {
+        "perfect": solved(),
+        "blank": blank(),
+        "empty": new_notebook(),
+        "cells_deleted": _only_code(solved(), [INFO, Q1, Q3, Q4]),
+        "cells_duplicated": _duplicated(),
+        "cells_reordered": _reordered(),
+        "question_cells_edited": _edited_checks(),
+        "steals_the_key": _with(Q4, STEAL, _only_code(solved(), [SETUP, Q4])),
+        "monkeypatches_check": _with(Q4, MONKEYPATCH, _only_code(solved(), [SETUP, Q4])),
+        "wrong_types": _with(Q4, WRONG_TYPES, _only_code(solved(), [SETUP, Q4])),
+        "exception_in_cell_1": _prepend(SETUP, HOSTILE["exception_in_cell_1"]),
+        "syntax_error": _with(Q1, HOSTILE["syntax_error"]),
+        "twin": solved(),
+    }
+    # Hostile code runs in the third question's cell, after two answers were checked.
+    for name in ("memory_bomb", "fork_bomb", "fork_and_hide", "os_exit", "sys_exit", "huge_output", "infinite_loop",
+                 "sleep_forever", "ignores_the_alarm", "overwrite_dataset", "delete_working_dir",
+                 "writes_into_the_grader_channel"):
+        notebooks[name] = _prepend(Q3, HOSTILE[name])
+    files = {f"{name}.ipynb": nbformat.writes(nb) + "\n" for name, nb in notebooks.items()}
+    files["Twin/90_fixture_sql.ipynb"] = nbformat.writes(blank()) + "\n"  # the same student id, again
+    files["old_nbformat.ipynb"] = _v3() + "\n"
+    files["not_json.ipynb"] = "This is my homework, I wrote it in Word {\n"
+    files["json_not_notebook.ipynb"] = '{"answers": [1, 2, 3]}\n'
+    files["notes.txt"] = "Not a notebook: the grader lists it as skipped.\n"
+    return files
+
+
+def write(folder: Path) -> None:
+    """Write the corpus into `folder`."""
+    for relative, text in corpus().items():
+        path = folder / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    write(Path(sys.argv[1]) if len(sys.argv) > 1 else HERE / "submissions")

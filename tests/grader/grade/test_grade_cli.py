@@ -1,0 +1,156 @@
+"""`grader grade`: grade a class in one command, resume, never clobber, one-line errors with exit 2."""
+
+import contextlib
+import csv
+import io
+import shutil
+
+import nbformat
+import pytest
+from conftest import MODULE, copy_notebook, make_corpus
+from nbformat.v4 import new_code_cell, new_notebook
+from notebook_support import EXERCISES, SOLUTIONS
+
+from grader.cli import main
+
+
+def grade(*args: str) -> tuple[int, str, str]:
+    """Run `grader grade ...` in this process; (exit code, stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(["grade", *args])
+        except SystemExit as exit:  # argparse's own usage errors
+            code = exit.code
+    return code, out.getvalue(), err.getvalue()
+
+
+def rows(out) -> list[dict[str, str]]:
+    with (out / "grades.csv").open(newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory):
+    return tmp_path_factory.mktemp("hidden")
+
+
+@pytest.fixture(scope="module")
+def first_run(tmp_path_factory, solved_notebooks, cache):
+    """alice (solved) and bob (blank exercise), each on a hidden dataset of their own."""
+    root = tmp_path_factory.mktemp("class")
+    copy_notebook(solved_notebooks / MODULE / "ada.ipynb", root / "class" / "alice.ipynb")
+    copy_notebook(EXERCISES / f"{MODULE}.ipynb", root / "class" / "bob.ipynb")
+    result = grade(str(root / "class"), "--module", MODULE, "--out", str(root / "out"), "--solutions", str(SOLUTIONS),
+                   "--cache", str(cache), "--timeout", "10", "--jobs", "2", "--quiet")
+    return root, result
+
+
+def test_grading_a_class_exits_0_prints_the_summary_and_where_everything_is(first_run):
+    root, (code, stdout, stderr) = first_run
+    assert code == 0, stderr
+    assert f"{MODULE}: 2 submissions, 4 questions, 4 points" in stdout
+    assert f"grades: {root / 'out' / 'grades.csv'}" in stdout
+    assert [(r["student"], r["score"], r["status"]) for r in rows(root / "out")] == [
+        ("alice", "4", "graded"), ("bob", "0", "graded")]
+    for name in ("alice", "bob"):
+        assert (root / "out" / "feedback" / f"{name}.html").is_file()
+        assert (root / "out" / "results" / f"{name}.json").is_file()
+
+
+def test_each_student_gets_a_hidden_dataset_of_their_own_cached_by_seed(first_run, cache):
+    root, _ = first_run
+    seeds = [r["seed"] for r in rows(root / "out")]
+    assert len(set(seeds)) == 2 and "42" not in seeds
+    assert sorted(p.name for p in cache.iterdir()) == sorted(f"tiny-{seed}" for seed in seeds)
+    for seed in seeds:
+        assert (cache / f"tiny-{seed}" / "clipstream.key" / MODULE / "stamp.json").is_file()
+    assert (root / "out" / ".grader" / "secret").stat().st_mode & 0o777 == 0o600
+
+
+def test_a_second_run_never_overwrites_grades_and_resume_grades_only_new_submissions(first_run, solved_notebooks,
+                                                                                        cache):
+    root, _ = first_run
+    before = (root / "out" / "grades.csv").read_bytes()
+    args = [str(root / "class"), "--module", MODULE, "--out", str(root / "out"), "--solutions", str(SOLUTIONS),
+            "--cache", str(cache), "--timeout", "10", "--quiet"]
+    code, _, stderr = grade(*args)
+    assert code == 2 and stderr.count("\n") == 1 and "--resume" in stderr and "already holds 2 graded rows" in stderr
+    assert (root / "out" / "grades.csv").read_bytes() == before
+
+    copy_notebook(solved_notebooks / MODULE / "ada.ipynb", root / "class" / "carol.ipynb")
+    code, stdout, stderr = grade(*args, "--resume")
+    assert code == 0, stderr
+    assert [(r["student"], r["score"]) for r in rows(root / "out")] == [("alice", "4"), ("bob", "0"), ("carol", "4")]
+    log = (root / "out" / "grading.log").read_text()
+    assert log.count("alice.ipynb: graded") == 1 and log.count("carol.ipynb: graded") == 1
+
+    code, stdout, _ = grade(*args, "--resume")  # nothing left to grade: the summary of the whole sheet
+    assert code == 0 and f"{MODULE}: 3 submissions" in stdout
+    code, _, stderr = grade(*args, "--resume", "--variants", "2")
+    assert code == 2 and "was graded with another variants" in stderr
+
+
+@pytest.mark.parametrize("args, says", [
+    (["--out", "OUT"], "the following arguments are required: --module"),
+    (["--module", MODULE], "the following arguments are required: --out"),
+    (["--module", MODULE, "--out", "OUT", "--jobs", "0"], "--jobs must be between 1 and 256"),
+    (["--module", MODULE, "--out", "OUT", "--variants", "0"], "--variants must be at least 1"),
+    (["--module", MODULE, "--out", "OUT", "--timeout", "-1"], "must be positive"),
+    (["--module", MODULE, "--out", "OUT", "--scale", "galactic"], "unknown --scale 'galactic'"),
+    (["--module", "99_nothing", "--out", "OUT"], "no solution notebook"),
+    (["--module", MODULE, "--out", "FILE"], "is a file"),
+])
+def test_bad_usage_is_one_line_and_exit_2(tmp_path, args, says):
+    (tmp_path / "class").mkdir()
+    (tmp_path / "class" / "alice.ipynb").write_text(nbformat.writes(new_notebook()))
+    (tmp_path / "FILE").write_text("not a folder")
+    args = [a.replace("OUT", str(tmp_path / "out")).replace("FILE", str(tmp_path / "FILE")) for a in args]
+    code, stdout, stderr = grade(str(tmp_path / "class"), *args, "--solutions", str(SOLUTIONS))
+    assert code == 2 and stdout == ""
+    assert stderr.count("\n") == 1 and says in stderr and "Traceback" not in stderr
+    assert not (tmp_path / "out" / "grades.csv").exists()
+
+
+@pytest.mark.parametrize("make", ["missing", "empty"])
+def test_submissions_that_hold_no_notebooks_are_a_usage_error(tmp_path, make):
+    submissions = tmp_path / "class"
+    if make == "empty":
+        submissions.mkdir()
+        (submissions / "readme.txt").write_text("no notebooks here")
+    code, _, stderr = grade(str(submissions), "--module", MODULE, "--out", str(tmp_path / "out"),
+                            "--solutions", str(SOLUTIONS))
+    assert code == 2 and stderr.count("\n") == 1
+    assert ("does not exist" if make == "missing" else "holds no notebooks") in stderr
+
+
+def test_help_explains_the_outputs_statuses_and_exit_codes():
+    code, stdout, _ = grade("--help")
+    assert code == 0
+    for words in ("grades.csv", "Gradescope", "--resume", "--variants", "timeout, crashed, invalid", "Exit status"):
+        assert words in stdout
+
+
+def test_a_chart_an_interval_and_an_ordered_table_are_graded_from_their_data(tmp_path, solved_notebooks, cache):
+    code, stdout, stderr = grade(str(solved_notebooks / "91_fixture_pandas"), "--module", "91_fixture_pandas",
+                                 "--out", str(tmp_path / "out"), "--solutions", str(SOLUTIONS), "--cache",
+                                 str(cache), "--variants", "1", "--timeout", "20", "--quiet")
+    assert code == 0, stderr
+    assert [(r["student"], r["score"], r["max_score"], r["status"]) for r in rows(tmp_path / "out")] == [
+        ("grace", "3", "3", "graded")]
+
+
+def test_a_notebook_over_its_total_time_limit_is_stopped_and_keeps_its_earlier_answers(tmp_path, cache):
+    notebook = make_corpus.solved()
+    notebook.cells = [c for c in notebook.cells if c.cell_type == "code"][:4] + [
+        new_code_cell("import time\ntime.sleep(1.5)") for _ in range(6)]
+    (tmp_path / "class").mkdir()
+    (tmp_path / "class" / "slow.ipynb").write_text(nbformat.writes(notebook))
+    code, _, stderr = grade(str(tmp_path / "class"), "--module", MODULE, "--out", str(tmp_path / "out"),
+                            "--solutions", str(SOLUTIONS), "--cache", str(cache), "--variants", "1",
+                            "--timeout", "2", "--notebook-timeout", "6", "--quiet")
+    assert code == 0, stderr
+    (row,) = rows(tmp_path / "out")
+    assert row["status"] == "timeout" and "the notebook ran over its 6 s limit" in row["reason"]
+    assert (row["dau_by_day"], row["buyer_share"]) == ("1", "1")
+    shutil.rmtree(tmp_path / "out")

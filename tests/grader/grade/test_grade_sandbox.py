@@ -1,0 +1,94 @@
+"""The sandbox around a student's notebook: limits, files, signals and network, each enforced by the kernel."""
+
+import os
+import shutil
+import signal
+import threading
+from dataclasses import asdict
+from pathlib import Path
+
+import pytest
+from conftest import run
+
+import grader
+from grader.grade.pool import Job
+from grader.grade.sandbox import Confinement, hidden_from_others, landlock_abi, readable_roots, tasks_of
+
+
+def test_a_user_task_count_includes_this_process_and_its_threads():
+    before = tasks_of(os.getuid())
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert tasks_of(os.getuid()) >= before + 1 >= 2
+    finally:
+        stop.set()
+        thread.join()
+
+
+def test_workers_may_read_the_grader_package_but_not_the_checkout_around_it():
+    roots = readable_roots()
+    package = os.path.dirname(os.path.realpath(grader.__file__))
+    checkout = os.path.dirname(package)
+    assert any(package == r or package.startswith(r + os.sep) for r in roots)
+    assert checkout not in roots and not any(os.path.join(checkout, "tests").startswith(r + os.sep) for r in roots)
+
+
+def test_a_folder_under_a_private_parent_is_hidden_from_other_users(tmp_path):
+    private = tmp_path / "private"
+    (private / "inside").mkdir(parents=True)
+    private.chmod(0o700)
+    assert hidden_from_others(str(private / "inside"))
+    assert not hidden_from_others("/usr/lib")
+
+
+def confined_job(tmp_path, dataset, *cells: str, **limits) -> Job:
+    """A notebook job under the sandbox (no uid change; Landlock and limits as for students), no grader deadline."""
+    work = tmp_path / "work"
+    work.mkdir()
+    shutil.copyfile(dataset, tmp_path / "clipstream.duckdb")
+    confinement = Confinement(work=str(work), read=[str(tmp_path)], env={"HOME": str(work)}, **limits)
+    return Job({"kind": "grade", "cells": list(cells), "questions": [], "expressions": {},
+                "dataset": str(tmp_path / "clipstream.duckdb"), "cell_timeout": 100, "notebook_timeout": 100,
+                "confinement": asdict(confinement)})
+
+
+def errors(job: Job) -> list[str]:
+    return [e["error"] for e in job.events if e.get("t") == "ran" and e.get("error")]
+
+
+def test_memory_beyond_the_limit_is_a_memory_error_in_the_cell_not_a_dead_grader(pool, tmp_path, tiny_dataset):
+    job = run(pool, confined_job(tmp_path, tiny_dataset, "hoard = bytearray(3 * 2**30)", "after = 1",
+                                 memory_mb=1024))
+    assert errors(job) == ["ran out of memory (line 1): the limit is 1024 MB"]
+    assert job.events[-1]["t"] == "done"
+
+
+def test_cpu_time_beyond_the_limit_ends_the_worker(pool, tmp_path, tiny_dataset):
+    job = run(pool, confined_job(tmp_path, tiny_dataset, "while True:\n    pass", cpu_s=1))
+    assert job.status in (-signal.SIGXCPU, -signal.SIGKILL)
+
+
+def test_a_file_beyond_the_size_limit_is_an_error_not_a_kill(pool, tmp_path, tiny_dataset):
+    job = run(pool, confined_job(tmp_path, tiny_dataset, "open('big', 'wb').write(b'x' * 3 * 2**20)", file_mb=1))
+    assert len(errors(job)) == 1 and "File too large" in errors(job)[0]
+    assert job.events[-1]["t"] == "done"
+
+
+@pytest.mark.skipif(not landlock_abi(), reason="needs Landlock (Linux >= 5.13)")
+def test_files_outside_the_python_installation_and_the_dataset_are_out_of_reach(pool, tmp_path, tiny_dataset):
+    checkout = Path(grader.__file__).resolve().parent.parent
+    job = run(pool, confined_job(tmp_path, tiny_dataset, f"open({str(checkout / 'pyproject.toml')!r}).read()",
+                                 f"open({str(tiny_dataset)!r}, 'rb').read()", "import pandas.io.formats.style",
+                                 "open('mine.txt', 'w').write('fine')", "db.sql('SELECT count(*) FROM events')"))
+    assert errors(job) == ["raised PermissionError (line 1): [Errno 13] Permission denied: "
+                           f"'{checkout / 'pyproject.toml'}'",
+                           f"raised PermissionError (line 1): [Errno 13] Permission denied: '{tiny_dataset}'"]
+
+
+@pytest.mark.skipif(landlock_abi() < 6, reason="needs Landlock ABI 6 (signal scoping)")
+def test_a_worker_cannot_signal_the_grader_or_open_tcp_connections(pool, tmp_path, tiny_dataset):
+    job = run(pool, confined_job(tmp_path, tiny_dataset, f"import os\nos.kill({os.getpid()}, 0)",
+                                 "import socket\nsocket.create_connection(('127.0.0.1', 9), timeout=2)"))
+    assert [e.split(":")[0] for e in errors(job)] == ["raised PermissionError (line 2)"] * 2

@@ -1,0 +1,153 @@
+"""Submissions are found in folders, per-student folders and zips, one per notebook, and read without trusting them."""
+
+import json
+import zipfile
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from grader.grade.submissions import MAX_BYTES, NotebookProblem, code_cells, discover
+from grader.paths import GraderError
+
+MODULE = "90_fixture_sql"
+NOTEBOOK = nbformat.writes(new_notebook(cells=[new_markdown_cell("# hi"), new_code_cell("x = 1")]))
+
+
+def _write(root, files: dict[str, str]):
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root
+
+
+def _summary(submissions):
+    return [(s.student, s.source, s.problem, s.name, s.duplicates) for s in submissions]
+
+
+def test_a_folder_of_notebooks_gives_one_submission_per_file_named_by_its_stem(tmp_path):
+    _write(tmp_path, {"bob.ipynb": NOTEBOOK, "alice.ipynb": NOTEBOOK, "readme.txt": "hi"})
+    submissions, skipped = discover(tmp_path, MODULE)
+    assert [(s.student, s.source) for s in submissions] == [("alice", "alice.ipynb"), ("bob", "bob.ipynb")]
+    assert skipped == ["readme.txt"]
+    assert submissions[0].read() == NOTEBOOK.encode()
+
+
+def test_per_student_folders_use_the_notebook_named_after_the_module_else_the_only_one(tmp_path):
+    _write(tmp_path, {"alice/90_fixture_sql.ipynb": NOTEBOOK, "alice/scratch.ipynb": NOTEBOOK,
+                      "bob/work/mine.ipynb": NOTEBOOK, "bob/data.csv": "a,b"})
+    submissions, _ = discover(tmp_path, MODULE)
+    assert [(s.student, s.source, s.problem) for s in submissions] == [
+        ("alice", "alice/90_fixture_sql.ipynb", None), ("bob", "bob/work/mine.ipynb", None)]
+
+
+def test_folders_without_a_notebook_or_with_several_are_rows_with_the_problem(tmp_path):
+    _write(tmp_path, {"carol/notes.txt": "none", "dan/a.ipynb": NOTEBOOK, "dan/b.ipynb": NOTEBOOK})
+    submissions, _ = discover(tmp_path, MODULE)
+    assert _summary(submissions) == [
+        ("carol", "carol/", "no notebook in carol/", "carol", []),
+        ("dan", "dan/", "2 notebooks in dan/ (a.ipynb, b.ipynb): keep one, or name it 90_fixture_sql.ipynb",
+         "dan", []),
+    ]
+
+
+def test_hidden_files_and_checkpoints_are_ignored(tmp_path):
+    _write(tmp_path, {"alice.ipynb": NOTEBOOK, ".hidden.ipynb": NOTEBOOK, "bob/.ipynb_checkpoints/x.ipynb": NOTEBOOK,
+                      "bob/90_fixture_sql.ipynb": NOTEBOOK, "__MACOSX/alice.ipynb": NOTEBOOK})
+    submissions, _ = discover(tmp_path, MODULE)
+    assert [s.source for s in submissions] == ["alice.ipynb", "bob/90_fixture_sql.ipynb"]
+
+
+def test_the_same_student_twice_is_flagged_on_both_with_distinct_file_names(tmp_path):
+    _write(tmp_path, {"Alice.ipynb": NOTEBOOK, "alice/90_fixture_sql.ipynb": NOTEBOOK, "a b.ipynb": NOTEBOOK,
+                      "a_b.ipynb": NOTEBOOK})
+    submissions, _ = discover(tmp_path, MODULE)
+    assert _summary(submissions) == [
+        ("a b", "a b.ipynb", None, "a_b", []),
+        ("a_b", "a_b.ipynb", None, "a_b~2", []),
+        ("Alice", "Alice.ipynb", None, "Alice", ["alice/90_fixture_sql.ipynb"]),
+        ("alice", "alice/90_fixture_sql.ipynb", None, "alice~2", ["Alice.ipynb"]),
+    ]
+
+
+def test_a_zip_gives_the_same_submissions_as_the_folder_and_unwraps_an_export_folder(tmp_path):
+    files = {"alice.ipynb": NOTEBOOK, "bob/90_fixture_sql.ipynb": NOTEBOOK}
+    folder = _write(tmp_path / "folder", files)
+    archive = tmp_path / "class.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for name, text in files.items():
+            zf.writestr(f"export-2025/{name}", text)
+        zf.writestr("../../escape.ipynb", NOTEBOOK)  # never extracted, never a student
+        zf.writestr("__MACOSX/export-2025/._alice.ipynb", "junk")
+    from_zip, _ = discover(archive, MODULE)
+    from_folder, _ = discover(folder, MODULE)
+    assert _summary(from_zip) == _summary(from_folder)
+    assert [s.read() for s in from_zip] == [s.read() for s in from_folder]
+
+
+def test_a_zip_holding_one_path_twice_gives_two_flagged_submissions(tmp_path):
+    archive = tmp_path / "twice.zip"
+    with pytest.warns(UserWarning), zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("alice.ipynb", NOTEBOOK)
+        zf.writestr("alice.ipynb", NOTEBOOK.replace("x = 1", "x = 2"))
+    submissions, _ = discover(archive, MODULE)
+    assert [(s.source, s.name, s.duplicates) for s in submissions] == [
+        ("alice.ipynb", "alice", ["alice.ipynb (copy 2)"]), ("alice.ipynb (copy 2)", "alice~2", ["alice.ipynb"])]
+    assert submissions[0].read() != submissions[1].read()
+
+
+def test_a_zip_of_one_student_folder_is_that_student(tmp_path):
+    archive = tmp_path / "one.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("alice/90_fixture_sql.ipynb", NOTEBOOK)
+    assert [s.student for s in discover(archive, MODULE)[0]] == ["alice"]
+
+
+def test_a_single_notebook_can_be_graded_on_its_own(tmp_path):
+    path = _write(tmp_path, {"alice.ipynb": NOTEBOOK}) / "alice.ipynb"
+    assert [(s.student, s.source) for s in discover(path, MODULE)[0]] == [("alice", "alice.ipynb")]
+
+
+@pytest.mark.parametrize("name", ["missing", "file.txt"])
+def test_a_path_that_is_not_submissions_is_a_one_line_error(tmp_path, name):
+    path = tmp_path / name
+    if name.endswith(".txt"):
+        path.write_text("hi")
+    with pytest.raises(GraderError, match="pass the folder"):
+        discover(path, MODULE)
+
+
+def test_an_oversized_notebook_is_a_problem_when_read_not_a_crash(tmp_path, monkeypatch):
+    import grader.grade.submissions as submissions
+
+    _write(tmp_path, {"alice.ipynb": NOTEBOOK})
+    monkeypatch.setattr(submissions, "MAX_BYTES", 10)
+    (found,), _ = discover(tmp_path, MODULE)
+    with pytest.raises(NotebookProblem, match="the grader reads notebooks up to"):
+        found.read()
+    assert MAX_BYTES >= 50 * 2**20
+
+
+def test_code_cells_are_the_sources_of_code_cells_in_order():
+    notebook = new_notebook(cells=[new_code_cell("a = 1"), new_markdown_cell("text"), new_code_cell("b = 2")])
+    assert code_cells(nbformat.writes(notebook).encode()) == (["a = 1", "b = 2"], None)
+
+
+def test_an_old_nbformat_is_converted_and_says_so():
+    notebook = nbformat.convert(new_notebook(cells=[new_code_cell("a = 1")]), 3)
+    assert code_cells(nbformat.writes(notebook, version=3).encode()) == (["a = 1"], "converted from nbformat 3")
+
+
+@pytest.mark.parametrize("data, says", [
+    (b"\xff\xfe binary", "not text"),
+    (b"I wrote it in Word", "not JSON"),
+    (b'{"answers": [1, 2]}', "has no notebook cells"),
+    (b"[1, 2, 3]", "has no notebook cells"),
+    (json.dumps({"nbformat": 4, "cells": "oops"}).encode(), "not a list of cells"),
+    (json.dumps({"nbformat": 4, "cells": [{"cell_type": "code", "source": 5}]}).encode(), "source is not text"),
+    (json.dumps({"nbformat": 9, "cells": []}).encode(), "unsupported notebook format 9"),
+])
+def test_unreadable_files_raise_a_problem_that_names_what_is_wrong(data, says):
+    with pytest.raises(NotebookProblem, match=says):
+        code_cells(data)
