@@ -158,8 +158,8 @@ class Surveys:
 class CohortQuality:
     """Paid-social signups of the paid-acquisition bursts (Config.paid_bursts) retain worse than others."""
 
-    churn_day0: float = 0.65  # share who never come back after the signup day (everyone else: Config.churn_day0)
-    lifetime_scale_days: float = 4.0  # Lomax scale of the others' lifetimes (everyone else: 12)
+    churn_day0: float = 0.75  # share who never come back after the signup day (everyone else: Config.churn_day0)
+    lifetime_scale_days: float = 3.0  # Lomax scale of the others' lifetimes (everyone else: 12)
 
 
 # The planted A/B tests share experiments/assignments/exposures; they run one after another in the 91-day
@@ -228,7 +228,7 @@ class Config:
     established_mean_lifetime_days: float = 600.0
 
     # Day-level activity propensity of a living user: Beta(a, b).
-    propensity_a: float = 1.4
+    propensity_a: float = 1.8
     propensity_b: float = 1.0
     weekly_profile: tuple[float, ...] = (0.97, 0.96, 0.97, 0.99, 1.04, 1.15, 1.15)  # local Mon..Sun
 
@@ -238,7 +238,7 @@ class Config:
     session_gap_min_s: int = 31 * 60  # sessions are at least this far apart (> the 30-minute convention)
 
     # Videos watched per session: 1 + geometric, mean varies by user (lognormal).
-    views_per_session_median: float = 3.6
+    views_per_session_median: float = 3.1
     views_per_session_sigma: float = 0.6
 
     # Interaction probabilities per view (user-level Beta means).
