@@ -145,7 +145,7 @@ class Surveys:
     days: int = 28
     lookback_days: int = 28  # engagement = active UTC days in this many days before start_day
     invite_share: float = 0.8  # of the accounts older than the survey that open the app during it
-    response_logit: tuple[float, float] = (-2.2, 3.2)  # intercept, slope on the share of days active
+    response_logit: tuple[float, float] = (-2.8, 4.0)  # intercept, slope on the share of days active
     csat_mean: float = 3.0  # latent satisfaction of the lightest users before segment effects
     engagement_effect: float = 1.8  # latent rise from the lightest to the heaviest users
     tier_effect: tuple[float, float, float] = (-0.5, 0.0, 0.2)  # low, mid, high
