@@ -215,7 +215,9 @@ class Config:
 
     # Population: share of accounts that signed up before the window (the established base).
     established_share: float = 0.55
-    established_alive_share: float = 0.25  # the rest are dormant accounts: no app, no events
+    established_alive_share: float = 0.25  # using the app at the window start
+    established_idle_share: float = 0.12  # app installed but lapsed: pushes arrive, opens are rare
+    idle_propensity: float = 0.004  # the rest of the established base uninstalled: no events at all
     established_history_days: int = 730
     signup_growth: float = 0.5  # daily signups grow by this fraction across the window
     signup_weekend_boost: float = 1.25

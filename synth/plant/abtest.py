@@ -2,9 +2,10 @@
 the assignments/exposures rows.
 
 A user enters a test at the first session that starts inside it: assigned at that session's first event
-(the app fetches its configuration), exposed at its first video (the surface under test). The plan hook
-decides each session's treatment from the session's planned start, the world hook records entries from the
-logged times; spacing moves a few sessions minutes later, which shifts nothing an analysis can see.
+(the app fetches its configuration), exposed at its first video (the surface under test). A plan hook decides
+each session's treatment from its planned start; the world hook records entries from the logged times. Spacing
+sessions apart can move a planned start later, so a session at the very edge of a test can land on the other
+side of it: a handful per test, too few to show in any lift.
 """
 
 from __future__ import annotations

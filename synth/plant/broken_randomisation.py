@@ -79,7 +79,7 @@ def world(value: Log, ctx: Context, users: Users) -> Log:
     entered = abtest.entries(value, *window, np.ones(len(users), dtype=bool))
     abtest.emit(ctx, p.experiment_id, users, entered, treated)
     n_days = active_days(value, users, config)[entered.user]
-    new = users.signup_s[entered.user] >= window[0] // 1000
+    new = users.signup_s[entered.user] >= p.start_day * DAY
     arm = treated[entered.user]
     for cohort, in_cohort in zip(COHORTS, (~new, new), strict=True):
         for variant, in_arm in zip(abtest.VARIANTS, (~arm, arm), strict=True):

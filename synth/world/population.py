@@ -142,7 +142,11 @@ def simulate_users(config: Config, block: int, rng: np.random.Generator) -> User
     age = choose(rng, AGE_WEIGHTS, n)
 
     established = signup_s < 0
-    living = ~established | (rng.random(n) < config.established_alive_share)
+    u = rng.random(n)
+    living = ~established | (u < config.established_alive_share)
+    # lapsed users who never uninstalled: the app still receives pushes, but they almost never open it
+    idle = established & ~living & (u < config.established_alive_share + config.established_idle_share)
+    living |= idle
     local_signup = geography.utc_to_local(signup_s, tz, config.window_start, days)
     first_day = np.where(established, -1, np.floor_divide(local_signup, DAY))
     end_day = np.where(living, np.minimum(first_day + 1 + lifetimes(rng, established, config), days + 1),
@@ -159,7 +163,7 @@ def simulate_users(config: Config, block: int, rng: np.random.Generator) -> User
         index=index, signup_s=signup_s, signup_local_s=local_signup, country=country, tz=tz, platform=platform,
         tier=tier,
         channel=channel, age=age, first_day=first_day.astype(np.int64), end_day=end_day.astype(np.int64),
-        propensity=rng.beta(config.propensity_a, config.propensity_b, n),
+        propensity=np.where(idle, config.idle_propensity, rng.beta(config.propensity_a, config.propensity_b, n)),
         session_rate=session_rate, views_mean=views_mean, interaction=interaction,
         creator=is_creator(index, config),
         shopper=streams.hash01(index, config.seed ^ SHOPPER_SALT) < config.shopper_share,
