@@ -72,8 +72,9 @@ def test_the_burst_cohort_retains_worse_than_every_other_signup(world, retention
     rows = retention(seed)
     got = rows.groupby(["burst", "n"]).back.mean()
     for n in (1, 7, 30):
-        # the same users as the truth; corruption (skewed clocks, a tz bug) moves a few events to other days
-        assert got[(True, n)] == pytest.approx(want["burst"][f"d{n}"], abs=0.02), n
+        # the same users as the truth; corruption (skewed clocks, the tz-bug build some burst signups ran) moves a
+        # few events to other local days
+        assert got[(True, n)] == pytest.approx(want["burst"][f"d{n}"], abs=0.03), n
         assert got[(False, n)] == pytest.approx(want["other"][f"d{n}"], abs=0.02), n
     assert got[(True, 7)] < got[(False, 7)] - 0.1
     assert got[(True, 30)] < got[(False, 30)] / 2

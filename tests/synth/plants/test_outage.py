@@ -18,8 +18,8 @@ SERVER_NAMES = "('like', 'comment', 'follow', 'post_publish', 'purchase')"
 # client events of the server's kinds (once per event_id) that have no server row
 UNMATCHED = f"""
 WITH client AS (
-    SELECT event_id, any_value(event_name) AS event_name, any_value(country) AS country,
-           min(event_ts) AS event_ts
+    SELECT event_id, any_value(user_id) AS user_id, any_value(event_name) AS event_name,
+           any_value(country) AS country, min(event_ts) AS event_ts
     FROM events WHERE event_name IN {SERVER_NAMES} GROUP BY event_id)
 SELECT * FROM client ANTI JOIN server_events USING (event_id)
 """
@@ -37,7 +37,8 @@ def test_unmatched_client_events_pinpoint_the_outage_hours_and_region(world, see
     start, end, countries = outage_window(truth)
     hours = dataset.execute(f"""
         SELECT date_trunc('hour', event_ts) AS hour, list(DISTINCT country) AS countries
-        FROM ({UNMATCHED}) GROUP BY hour HAVING count(*) >= 5 ORDER BY hour""").fetchall()
+        FROM ({UNMATCHED}) GROUP BY hour HAVING count(DISTINCT user_id) >= 3 ORDER BY hour""").fetchall()
+    # users, not events: one phone with a skewed clock can date a burst of its outage-hour likes hours away
     assert [h for h, _ in hours] == [datetime(start.year, start.month, start.day, h)
                                      for h in range(start.hour, end.hour)]
     assert set().union(*(set(c) for _, c in hours)) == countries
