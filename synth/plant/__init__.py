@@ -73,6 +73,7 @@ class Context:
     block: int
     tables: dict[str, list[pa.Table]] = field(default_factory=lambda: defaultdict(list))
     tally: dict[tuple[str, str], float] = field(default_factory=lambda: defaultdict(float))
+    memo: dict[str, tuple[Any, Any]] = field(default_factory=dict)
 
     def rng(self, plant: str) -> np.random.Generator:
         """A stream of its own for each plant and block, keyed by the plant's name: adding, removing or
@@ -82,6 +83,13 @@ class Context:
     def emit(self, table: str, rows: pa.Table) -> None:
         """Add rows to a dataset table (e.g. assignments) or, named truth.*, to a truth table."""
         self.tables[table].append(rows)
+
+    def derived(self, key: str, source: Any, compute: Any) -> Any:
+        """compute(source), computed once per block while `source` is the very same object (plants share it)."""
+        hit = self.memo.get(key)
+        if hit is None or hit[0] is not source:
+            hit = self.memo[key] = (source, compute(source))
+        return hit[1]
 
     def count(self, plant: str, key: str, value: float) -> None:
         """Add to a number the plant's `expected` will read back, summed over all blocks."""

@@ -84,18 +84,37 @@ class Entries:
     exposed_ms: np.ndarray  # first video of that session
 
 
-def entries(log: Log, lo: int, hi: int, eligible: np.ndarray) -> Entries:
-    """Eligible users (a mask over the block) with a session starting in [lo, hi), from the logged times."""
+def group_min(group: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """Per group 0..n-1, the smallest value (NEVER for a group without any).
+
+    Sessions are logged one after another, so groups usually come in sorted runs: then a reduceat over the
+    runs does it in one pass; otherwise fall back to the (slower) unbuffered minimum.
+    """
+    out = np.full(n, NEVER, dtype=np.int64)
+    if len(group) and np.all(group[1:] >= group[:-1]):
+        first = np.flatnonzero(np.concatenate(([True], group[1:] != group[:-1])))
+        out[group[first]] = np.minimum.reduceat(values, first)
+    else:
+        np.minimum.at(out, group, values)
+    return out
+
+
+def session_starts(log: Log) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per true session: its first event's time, its first video's time (NEVER if none), and its user."""
     real = log.session >= 0
     session = log.session[real]
     n = int(session.max(initial=-1)) + 1
-    start = np.full(n, NEVER, dtype=np.int64)
-    np.minimum.at(start, session, log.ts_ms[real])
+    start = group_min(session, log.ts_ms[real], n)
     view = (log.name[real] == E["video_view"])
-    first_view = np.full(n, NEVER, dtype=np.int64)
-    np.minimum.at(first_view, session[view], log.ts_ms[real][view])
+    first_view = group_min(session[view], log.ts_ms[real][view], n)
     owner = np.zeros(n, dtype=np.int64)
     owner[session] = log.user[real]
+    return start, first_view, owner
+
+
+def entries(ctx: Context, log: Log, lo: int, hi: int, eligible: np.ndarray) -> Entries:
+    """Eligible users (a mask over the block) with a session starting in [lo, hi), from the logged times."""
+    start, first_view, owner = ctx.derived("abtest.session_starts", log, session_starts)
     inside = np.flatnonzero((start >= lo) & (start < hi) & eligible[owner])
     order = inside[np.lexsort((start[inside], owner[inside]))]
     user, first = np.unique(owner[order], return_index=True)

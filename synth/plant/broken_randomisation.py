@@ -65,8 +65,9 @@ def active_days(log: Log, users: Users, config: Config) -> np.ndarray:
     day = geography.utc_to_local(log.ts_ms[own] // 1000, users.tz[log.user[own]], config.window_start,
                                  config.scale.days) // DAY - p.start_day
     inside = (day >= 0) & (day < p.days)
-    pairs = np.unique(log.user[own][inside] * p.days + day[inside])
-    return np.bincount(pairs // p.days, minlength=len(users))
+    seen = np.zeros((len(users), p.days), dtype=bool)  # a grid, not np.unique: this runs over every event
+    seen[log.user[own][inside], day[inside]] = True
+    return seen.sum(axis=1)
 
 
 def world(value: Log, ctx: Context, users: Users) -> Log:
@@ -76,7 +77,7 @@ def world(value: Log, ctx: Context, users: Users) -> Log:
     if window is None:
         return value
     treated = arms(abtest.draws(ctx, NAME, users), users, config)
-    entered = abtest.entries(value, *window, np.ones(len(users), dtype=bool))
+    entered = abtest.entries(ctx, value, *window, np.ones(len(users), dtype=bool))
     abtest.emit(ctx, p.experiment_id, users, entered, treated)
     n_days = active_days(value, users, config)[entered.user]
     new = users.signup_s[entered.user] >= p.start_day * DAY

@@ -65,7 +65,7 @@ def world(value: Log, ctx: Context, users: Users) -> Log:
     if window is None:
         return value
     treated = abtest.draws(ctx, NAME, users) < p.treatment_share
-    entered = abtest.entries(value, *window, np.ones(len(users), dtype=bool))
+    entered = abtest.entries(ctx, value, *window, np.ones(len(users), dtype=bool))
     abtest.emit(ctx, p.experiment_id, users, entered, treated)
     ctx.count(NAME, "users_treatment", treated[entered.user].sum())
     ctx.count(NAME, "users_control", (~treated[entered.user]).sum())

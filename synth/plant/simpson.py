@@ -71,7 +71,7 @@ def world(value: Log, ctx: Context, users: Users) -> Log:
     if window is None:
         return value
     treated = arms(abtest.draws(ctx, NAME, users), users, config)
-    entered = abtest.entries(value, *window, np.isin(users.country, country_codes(config)))
+    entered = abtest.entries(ctx, value, *window, np.isin(users.country, country_codes(config)))
     abtest.emit(ctx, p.experiment_id, users, entered, treated)
     country, arm = users.country[entered.user], treated[entered.user]
     for code, name in zip(country_codes(config), p.countries, strict=True):
