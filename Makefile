@@ -31,6 +31,8 @@ test: install
 
 bench: install
 	$(BIN)/python benchmarks/bench_synth.py
+	$(BIN)/python benchmarks/bench_compare.py
+	$(BIN)/python benchmarks/bench_grade.py --quick
 
 clean:
 	rm -rf $(VENV) datasets/*.duckdb datasets/*.key
