@@ -16,6 +16,7 @@ import pyarrow as pa
 
 from grader.compare.choices import option_key
 from grader.compare.tables import column_key
+from grader.feedback import iso_text
 from grader.spec import Choice, Figure, Interval, Kind, Question, Scalar, Set, Table
 
 Data = pd.DataFrame | float | int | str | bool | list | tuple | dict
@@ -29,6 +30,7 @@ class AnswerError(Exception):
 
 class NotAnswered(AnswerError):
     """The scaffold's `...` (or NotImplemented) is still in place."""
+
 
 
 def _describe(raw: Any) -> str:
@@ -177,13 +179,8 @@ def _plain(value: Any) -> Any:
         return None
     if isinstance(value, decimal.Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, dt.datetime):
-        ts = pd.Timestamp(value)
-        if ts.tzinfo is not None:
-            ts = ts.tz_convert("UTC").tz_localize(None)
-        return ts.date().isoformat() if ts == ts.normalize() else ts.isoformat(sep=" ")
     if isinstance(value, dt.date):
-        return value.isoformat()
+        return iso_text(value)
     if isinstance(value, bool | int | float | str):
         return value
     raise AnswerError(f"The answer holds {_describe(value)}, which is not a single value (number, text, date).")

@@ -16,6 +16,15 @@ if TYPE_CHECKING:
 
 _MAX_TEXT = 60
 
+def iso_text(value: dt.date) -> str:
+    """A date or timestamp as ISO text, in UTC; midnight timestamps read as their date."""
+    if not isinstance(value, dt.datetime):
+        return value.isoformat()
+    ts = pd.Timestamp(value)
+    if ts.tzinfo is not None:
+        ts = ts.tz_convert("UTC").tz_localize(None)
+    return ts.date().isoformat() if ts == ts.normalize() else ts.isoformat(sep=" ")
+
 
 def format_value(value: Any) -> str:
     """A short, stable rendering of one value for feedback: NULL for missing, dates without midnight times."""
@@ -29,13 +38,8 @@ def format_value(value: Any) -> str:
         return str(int(value)) if value.is_integer() and abs(value) < 1e15 else f"{value:.8g}"
     if isinstance(value, bool | int | decimal.Decimal):
         return str(value)
-    if isinstance(value, pd.Timestamp | dt.datetime):
-        ts = pd.Timestamp(value)
-        if ts.tzinfo is not None:
-            ts = ts.tz_convert("UTC").tz_localize(None)
-        return ts.date().isoformat() if ts == ts.normalize() else ts.isoformat(sep=" ")
     if isinstance(value, dt.date):
-        return value.isoformat()
+        return iso_text(value)
     if isinstance(value, str):
         text = value if len(value) <= _MAX_TEXT else value[: _MAX_TEXT - 1] + "…"
         return repr(text)
