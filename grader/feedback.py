@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 _MAX_TEXT = 60
 
+
 def iso_text(value: dt.date) -> str:
     """A date or timestamp as ISO text, in UTC; midnight timestamps read as their date."""
     if not isinstance(value, dt.datetime):
