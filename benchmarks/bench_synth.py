@@ -23,12 +23,14 @@ from faker import Faker
 from synth import schema
 from synth.cli import default_workers
 from synth.config import Config, config_for
+from synth.plant import PLANT_NAMES
 from synth.writer import build
 
 TARGET_EVENTS_PER_S = 2_000_000
 TARGET_100M_S = 60.0
 TARGET_RSS_GB = 4.0
 TARGET_FAKER_RATIO = 150.0
+TARGET_PLANT_RATIO = 1.3  # every phenomenon planted vs the clean world
 
 
 class TreeMonitor:
@@ -166,6 +168,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-synth-", dir=args.tmp) as tmp:
         folder = Path(tmp)
         runs.append(timed_build("small", small, folder, args.workers))
+        clean = timed_build("small, clean world", small.replace(disabled=frozenset(PLANT_NAMES)), folder,
+                            args.workers)
         if not args.skip_large:
             large = config_for("large")
             if args.events_target:
@@ -186,6 +190,11 @@ def main() -> None:
                   f">= {TARGET_EVENTS_PER_S:,}", r.idle_rate >= TARGET_EVENTS_PER_S))
         print(row(f"{r.label}: peak RSS, all processes", f"{r.peak_rss / 2**30:.2f} GB", f"<= {TARGET_RSS_GB} GB",
                   r.peak_rss <= TARGET_RSS_GB * 2**30))
+    for how, planted_s, clean_s in (("wall", runs[0].seconds, clean.seconds),
+                                    ("CPU", runs[0].parent_cpu + runs[0].worker_cpu,
+                                     clean.parent_cpu + clean.worker_cpu)):
+        print(row(f"small: planted / clean build time ({how})", f"{planted_s / clean_s:.2f}x",
+                  f"<= {TARGET_PLANT_RATIO}x", planted_s / clean_s <= TARGET_PLANT_RATIO))
     if len(runs) > 1:
         for how, rate in (("wall", runs[-1].rate), ("CPU time, idle machine", runs[-1].idle_rate)):
             per_100m = 100_000_000 / rate
