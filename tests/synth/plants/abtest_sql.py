@@ -17,7 +17,8 @@ marked AS (
                     true) AS starts
     FROM clean),
 numbered AS (
-    SELECT *, sum(starts::INT) OVER (PARTITION BY user_id ORDER BY event_ts ROWS UNBOUNDED PRECEDING) AS session
+    -- the default RANGE frame: events sharing a timestamp land in one session whatever order they come in
+    SELECT *, sum(starts::INT) OVER (PARTITION BY user_id ORDER BY event_ts) AS session
     FROM marked),
 sessions AS MATERIALIZED (
     SELECT user_id, min(event_ts) AS start_ts, count(*) FILTER (WHERE event_name = 'video_view') AS views

@@ -1,0 +1,64 @@
+"""Shared fixtures of the module tests: a tiny dataset, the modules' answer keys on it, notebook helpers."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from grader.key import execute
+from grader.markers import is_instructor
+
+ROOT = Path(__file__).resolve().parents[2]
+SOLUTIONS = ROOT / "solutions"
+EXERCISES = ROOT / "exercises"
+MODULES = tuple(sorted(p.stem for p in SOLUTIONS.glob("[0-9][0-9]_*.ipynb")))
+
+
+def run_notebook(path: Path, dataset: Path, home: Path) -> nbformat.NotebookNode:
+    """Execute a notebook top to bottom as a student's kernel would, on `dataset`, with its own progress file."""
+    env = {**os.environ, "SANDBOX_DB": str(dataset), "SANDBOX_HOME": str(home), "SANDBOX_SOLUTIONS": str(SOLUTIONS)}
+    env.pop("GRADER_RECORD", None)
+    return execute(nbformat.read(path, as_version=4), path.parent, env, desc=path.stem)
+
+
+def shown(cell: nbformat.NotebookNode, *, streams: bool = True) -> str:
+    """What a code cell displayed as text (its printed streams too, unless streams=False)."""
+    parts = []
+    for output in cell.outputs:
+        if output.output_type == "stream":
+            parts.append(output.text if streams else "")
+        else:
+            parts.append(output.get("data", {}).get("text/plain", ""))
+    return "\n".join(p for p in parts if p)
+
+
+def check_cells(notebook: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
+    """The student-visible cells that call check()."""
+    return [c for c in notebook.cells if c.cell_type == "code" and "check(" in c.source and not is_instructor(c.source)]
+
+
+def build_dataset(out: Path, seed: int) -> Path:
+    """A tiny Clipstream dataset with its truth file, built with the synth CLI."""
+    synth = Path(sys.executable).parent / "synth"
+    subprocess.run([str(synth), "build", "--scale", "tiny", "--seed", str(seed), "--out", str(out)],
+                   check=True, capture_output=True)
+    return out
+
+
+@pytest.fixture(scope="session")
+def tiny_dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny dataset (seed 1, not the default): the scale hidden grading datasets have."""
+    return build_dataset(tmp_path_factory.mktemp("modules") / "clipstream.duckdb", seed=1)
+
+
+@pytest.fixture(scope="session")
+def module_keys(tiny_dataset: Path) -> dict:
+    """Every module's answer key on the tiny dataset, built once per session."""
+    from grader.key import load_key
+
+    return {m: load_key(m, tiny_dataset, solutions=SOLUTIONS, progress=False) for m in MODULES}

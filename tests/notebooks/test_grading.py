@@ -1,0 +1,99 @@
+"""Batch grading as a teacher would run it: perfect, blank and (module 01) typically mistaken submissions."""
+
+import contextlib
+import csv
+import io
+from pathlib import Path
+
+import nbformat
+import pytest
+from conftest import EXERCISES, MODULES, SOLUTIONS
+
+from grader.cli import main
+from grader.markers import is_instructor
+
+MODULE = "01_active_users"
+PUSH_FILTER = "      AND event_name <> 'push_received'"
+AVERAGE_OF_RATIOS = 'stickiness = (last_28["dau"] / last_28["mau"]).mean()'
+RATIO_OF_AVERAGES = 'stickiness = last_28["dau"].mean() / last_28["mau"].mean()'
+QUESTIONS = ("dau_on_date", "dau_by_day", "wau_mau", "stickiness", "dau_local_vs_utc", "dau_chart")
+
+
+def perfect(module: str = MODULE) -> nbformat.NotebookNode:
+    """What a student who wrote the reference solutions hands in: no instructor cells, no outputs."""
+    notebook = nbformat.read(SOLUTIONS / f"{module}.ipynb", as_version=4)
+    notebook.cells = [c for c in notebook.cells if not is_instructor(c.source)]
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    return notebook
+
+
+def replace_once(notebook: nbformat.NotebookNode, old: str, new: str) -> None:
+    cells = [c for c in notebook.cells if old in c.source]
+    assert len(cells) == 1, f"{old!r} is in {len(cells)} cells; update this test with the solution"
+    cells[0].source = cells[0].source.replace(old, new, 1)
+
+
+def mistaken() -> nbformat.NotebookNode:
+    """The perfect submission with two classic mistakes: push_received as activity, the ratio of averages."""
+    notebook = perfect()
+    replace_once(notebook, PUSH_FILTER + "   -- sent by the system", "   -- sent by the system")
+    replace_once(notebook, AVERAGE_OF_RATIOS, RATIO_OF_AVERAGES)
+    return notebook
+
+
+def grade_class(root: Path, module: str,
+                students: dict[str, nbformat.NotebookNode]) -> tuple[dict[str, dict[str, str]], Path]:
+    """Grade `students` (name -> notebook) of `module`, all sharing one hidden tiny dataset; (grade rows, out dir)."""
+    (root / "class").mkdir()
+    for name, notebook in students.items():
+        nbformat.write(notebook, root / "class" / f"{name}.ipynb")
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["grade", str(root / "class"), "--module", module, "--out", str(root / "out"),
+                     "--solutions", str(SOLUTIONS), "--secret", "module tests", "--variants", "1",
+                     "--jobs", "2", "--timeout", "60", "--quiet"])
+    assert code == 0, err.getvalue()
+    with (root / "out" / "grades.csv").open(newline="") as handle:
+        return {r["student"]: r for r in csv.DictReader(handle)}, root / "out"
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """Module 01's class: a perfect, a blank and a mistaken submission."""
+    blank = nbformat.read(EXERCISES / f"{MODULE}.ipynb", as_version=4)
+    return grade_class(tmp_path_factory.mktemp("class"), MODULE,
+                       {"perfect": perfect(), "blank": blank, "mistaken": mistaken()})
+
+
+def test_the_perfect_submission_gets_every_point(graded):
+    rows, _ = graded
+    assert (rows["perfect"]["score"], rows["perfect"]["max_score"], rows["perfect"]["status"]) == ("6", "6", "graded")
+
+
+def test_the_blank_exercise_gets_zero_and_runs_to_the_end(graded):
+    rows, out = graded
+    assert (rows["blank"]["score"], rows["blank"]["status"]) == ("0", "graded")
+    assert all(rows["blank"][q] == "0" for q in QUESTIONS)
+    assert "Not answered yet" in (out / "feedback" / "blank.md").read_text()
+
+
+def test_typical_mistakes_lose_their_points_and_are_named_in_the_feedback(graded):
+    rows, out = graded
+    row = rows["mistaken"]
+    assert (row["score"], row["status"]) == ("4", "graded")
+    assert {q: row[q] for q in QUESTIONS} == {q: "0" if q in ("dau_on_date", "stickiness") else "1" for q in QUESTIONS}
+    sections = (out / "feedback" / "mistaken.md").read_text().split("\n## ")
+    named = {s.split(":")[0]: s for s in sections[1:]}
+    assert "Known mistake: This counts push_received as activity" in named["dau_on_date"]
+    assert "Known mistake: This is the ratio of the averages" in named["stickiness"]
+
+
+@pytest.mark.parametrize("module", [m for m in MODULES if m != MODULE])
+def test_every_other_module_grades_its_reference_solutions_full_marks_and_its_blank_exercise_zero(
+        module, tmp_path):
+    blank = nbformat.read(EXERCISES / f"{module}.ipynb", as_version=4)
+    rows, _ = grade_class(tmp_path, module, {"perfect": perfect(module), "blank": blank})
+    assert (rows["perfect"]["score"], rows["perfect"]["max_score"], rows["perfect"]["status"]) == ("6", "6", "graded")
+    assert (rows["blank"]["score"], rows["blank"]["status"]) == ("0", "graded")

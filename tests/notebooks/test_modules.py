@@ -1,0 +1,87 @@
+"""Every module end to end on a dataset other than the default: solutions pass, mistakes are named, blanks run."""
+
+import json
+import re
+
+import nbformat
+import pytest
+from conftest import EXERCISES, MODULES, SOLUTIONS, check_cells, run_notebook, shown
+
+from grader.build import build
+from grader.markers import is_instructor
+from grader.spec import Figure
+
+
+@pytest.fixture(scope="module")
+def solved(tiny_dataset, module_keys, tmp_path_factory):
+    """Each solution executed as a student would run it (not recording), with its key in place; notebook, home."""
+    runs = {}
+    for module in MODULES:
+        home = tmp_path_factory.mktemp(module)
+        runs[module] = run_notebook(SOLUTIONS / f"{module}.ipynb", tiny_dataset, home), home
+    return runs
+
+
+def test_there_are_modules_and_each_has_six_questions(module_keys):
+    assert "01_active_users" in MODULES
+    for module in MODULES:
+        assert len(module_keys[module].questions) == 6, module
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_every_solution_passes_all_its_own_checks(module, solved, module_keys):
+    notebook, home = solved[module]
+    questions = list(module_keys[module].questions)
+    results = [shown(c, streams=False) for c in check_cells(notebook)]
+    assert [r.split(":")[0] for r in results] == questions
+    assert all(r.startswith(f"{q}: correct") for q, r in zip(questions, results, strict=True)), results
+    progress = json.loads((home / "progress.json").read_text())["modules"][module]
+    assert sorted(q for q, entry in progress.items() if entry["passed"]) == sorted(questions)
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_every_question_has_a_known_mistake_and_each_when_submitted_is_recognised_and_named(
+        module, solved, module_keys):
+    notebook, _ = solved[module]
+    key = module_keys[module]
+    assert set(key.mistakes) == set(key.questions), "every question registers at least one known mistake"
+    feedback = "\n".join(shown(c) for c in notebook.cells if c.cell_type == "code" and is_instructor(c.source))
+    for question_id, mistakes in key.mistakes.items():
+        assert mistakes, question_id
+        for name in mistakes:
+            assert f"Known mistake: {name}" in feedback, f"{question_id}: {name!r} was not recognised"
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_every_blank_exercise_runs_top_to_bottom_and_reports_not_answered_yet_everywhere(
+        module, tiny_dataset, module_keys, tmp_path):
+    notebook = run_notebook(EXERCISES / f"{module}.ipynb", tiny_dataset, tmp_path / "home")
+    results = [shown(c, streams=False) for c in check_cells(notebook)]
+    assert [r.split(":")[0] for r in results] == list(module_keys[module].questions)
+    for result in results:
+        assert "Not answered yet" in result, result
+    assert not (tmp_path / "home" / "progress.json").exists(), "an unanswered question is not an attempt"
+    assert not any(o.output_type == "error" for c in notebook.cells if c.cell_type == "code" for o in c.outputs)
+
+
+def test_every_exercise_equals_a_fresh_build_of_its_solution():
+    status = build(list(MODULES), solutions=SOLUTIONS, exercises=EXERCISES, check=True)
+    assert sorted(p.stem for p in status) == sorted(MODULES)
+    assert set(status.values()) == {"unchanged"}, status
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_every_solution_is_committed_with_the_outputs_of_each_check(module):
+    notebook = nbformat.read(SOLUTIONS / f"{module}.ipynb", as_version=4)
+    for cell in check_cells(notebook):
+        assert re.search(r": correct \(", shown(cell)), f"{module}: re-execute it (tests/notebooks/execute.py)"
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_every_module_uses_sql_and_pandas_and_asks_for_a_figure(module, module_keys):
+    notebook = nbformat.read(SOLUTIONS / f"{module}.ipynb", as_version=4)
+    code = "\n".join(c.source for c in notebook.cells if c.cell_type == "code" and not is_instructor(c.source))
+    assert "db.sql(" in code
+    assert re.search(r"range\(|generate_series\(| OVER ", code), "a naturally-SQL question: date spine or window"
+    assert re.search(r"\.(groupby|resample|rolling)\(", code), "a naturally-pandas question"
+    assert any(isinstance(q.kind, Figure) for q in module_keys[module].questions.values())

@@ -1,0 +1,39 @@
+"""Module 03's promotion answer recovers the effect the data generator planted, on seeds other than the default."""
+
+import json
+
+import duckdb
+import pytest
+from conftest import SOLUTIONS
+
+from grader.key import load_key
+from synth.config import config_for
+from synth.dataset import truth_path
+from synth.writer import build
+
+SEEDS = (1, 2)  # the default dataset is seed 42
+
+
+@pytest.fixture(scope="module", params=SEEDS)
+def answers_and_truth(request, tmp_path_factory):
+    """The module's reference answers (its answer key) and the planted promotion on a small build of one seed."""
+    path = tmp_path_factory.mktemp(f"seed-{request.param}") / "clipstream.duckdb"
+    build(config_for("small", request.param), path, progress=False)
+    key = load_key("03_weekend_trends", path, solutions=SOLUTIONS, progress=False)
+    with duckdb.connect(str(truth_path(path)), read_only=True) as truth:
+        (expected,) = truth.execute("SELECT expected FROM planted_effects WHERE effect_id = 'promotion'").fetchone()
+    return key.expected, json.loads(expected)
+
+
+def test_the_difference_in_differences_answer_recovers_the_planted_promotion_lift(answers_and_truth):
+    answers, truth = answers_and_truth
+    (did_lift,) = answers["promo_effect"]["did_lift"]
+    assert did_lift == pytest.approx(truth["true_lift"], abs=0.05)
+
+
+def test_the_naive_answer_overstates_the_promotion_by_the_weekend_uplift(answers_and_truth):
+    answers, truth = answers_and_truth
+    (naive_lift,) = answers["promo_effect"]["naive_lift"]
+    (did_lift,) = answers["promo_effect"]["did_lift"]
+    assert naive_lift > did_lift + 0.08
+    assert abs(naive_lift - truth["true_lift"]) > abs(did_lift - truth["true_lift"])
