@@ -35,7 +35,7 @@ STAGES = ("users", "days", "plan", "world", "server", "client")
 
 # Application order within each stage: changes to the world first, then the corruption of its record.
 # Intended full order: cohort_quality, bots, promotion, engagement_drop, novelty_test, broken_randomisation,
-# simpson, feature_friction, surveys, outage, client_drops, double_logging, tz_bug, clock_skew, retries.
+# weekend, simpson, feature_friction, surveys, outage, client_drops, double_logging, tz_bug, clock_skew, retries.
 PLANT_NAMES: tuple[str, ...] = (
     "cohort_quality",
     "bots",
@@ -43,6 +43,7 @@ PLANT_NAMES: tuple[str, ...] = (
     "engagement_drop",
     "novelty_test",
     "broken_randomisation",
+    "weekend",
     "simpson",
     "feature_friction",
     "surveys",

@@ -1,4 +1,4 @@
-"""Module 03's promotion answer recovers the effect the data generator planted, on seeds other than the default."""
+"""Module 03's answers recover what the data generator planted (promotion, weekend uplift), on seeds other than 42."""
 
 import json
 
@@ -21,14 +21,14 @@ def answers_and_truth(request, tmp_path_factory):
     build(config_for("small", request.param), path, progress=False)
     key = load_key("03_weekend_trends", path, solutions=SOLUTIONS, progress=False)
     with duckdb.connect(str(truth_path(path)), read_only=True) as truth:
-        (expected,) = truth.execute("SELECT expected FROM planted_effects WHERE effect_id = 'promotion'").fetchone()
-    return key.expected, json.loads(expected)
+        effects = dict(truth.execute("SELECT effect_id, expected FROM planted_effects").fetchall())
+    return key.expected, {name: json.loads(value) for name, value in effects.items()}
 
 
 def test_the_difference_in_differences_answer_recovers_the_planted_promotion_lift(answers_and_truth):
     answers, truth = answers_and_truth
     (did_lift,) = answers["promo_effect"]["did_lift"]
-    assert did_lift == pytest.approx(truth["true_lift"], abs=0.05)
+    assert did_lift == pytest.approx(truth["promotion"]["true_lift"], abs=0.05)
 
 
 def test_the_naive_answer_overstates_the_promotion_by_the_weekend_uplift(answers_and_truth):
@@ -36,4 +36,12 @@ def test_the_naive_answer_overstates_the_promotion_by_the_weekend_uplift(answers
     (naive_lift,) = answers["promo_effect"]["naive_lift"]
     (did_lift,) = answers["promo_effect"]["did_lift"]
     assert naive_lift > did_lift + 0.08
-    assert abs(naive_lift - truth["true_lift"]) > abs(did_lift - truth["true_lift"])
+    true_lift = truth["promotion"]["true_lift"]
+    assert abs(naive_lift - true_lift) > abs(did_lift - true_lift)
+
+
+def test_the_bootstrap_interval_of_the_weekend_uplift_covers_the_true_uplift(answers_and_truth):
+    answers, truth = answers_and_truth
+    low, high = answers["weekend_uplift_ci"]
+    assert low <= truth["weekend"]["true_uplift"] <= high
+    assert answers["weekend_uplift"] == pytest.approx(truth["weekend"]["true_uplift"], abs=0.03)
