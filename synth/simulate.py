@@ -18,7 +18,7 @@ from synth.world.activity import Days, day_start_s, living_days
 from synth.world.catalog import CATEGORIES, Catalog, build_catalog, video_durations
 from synth.world.events import E, plan_sessions, session_events
 from synth.world.log import Log
-from synth.world.population import DAY, Users, simulate_users
+from synth.world.population import DAY, DAY_MS, Users, simulate_users
 from synth.world.sessions import draw_sessions, space_out
 
 SERVER_NAMES = np.isin(np.arange(len(E)), [E[n] for n in ("like", "comment", "follow", "post_publish", "purchase")])
@@ -75,7 +75,7 @@ def clean_log(users: Users, days: Days, ctx: plant.Context, rng: np.random.Gener
         amount=np.concatenate([ev.amount_cents, none]), session=np.concatenate([ev.session, none]),
     )
     # nothing before the account existed (pushes earlier on the signup day) or outside the window
-    inside = (ts_ms >= np.maximum(users.signup_s[user] * 1000, 0)) & (ts_ms < config.scale.days * DAY * 1000)
+    inside = (ts_ms >= np.maximum(users.signup_s[user] * 1000, 0)) & (ts_ms < config.scale.days * DAY_MS)
     return log.take(inside)
 
 

@@ -15,7 +15,7 @@ from synth.world import geography, releases
 from synth.world.catalog import CATEGORIES, Catalog
 from synth.world.events import E
 from synth.world.log import Log
-from synth.world.population import AGE_BANDS, CHANNELS, USER_ID_BASE, Users
+from synth.world.population import AGE_BANDS, CHANNELS, DAY_MS, USER_ID_BASE, Users
 
 VIDEO_SALT, EVENT_SALT, REQUEST_SALT = 0x71DE0, 0xE7E27, 0x5E4E4
 SERVER_CODES = np.full(len(schema.EVENT_NAMES), -1, dtype=np.int16)
@@ -138,9 +138,9 @@ def releases_table(config: Config) -> pa.Table:
 
 def clean_counts_table(config: Config, log: Log) -> pa.Table:
     """Events per UTC day and name, before corruption (truth)."""
-    key = (log.ts_ms // 86_400_000) * 32 + log.name
+    key = (log.ts_ms // DAY_MS) * 32 + log.name
     values, counts = np.unique(key, return_counts=True)
-    day_ms = (values // 32) * 86_400_000
+    day_ms = (values // 32) * DAY_MS
     return shaped(schema.CLEAN_EVENT_COUNTS, {
         "day": pc.cast(timestamps(config, day_ms), pa.date32()),
         "event_name": labels(values % 32, schema.EVENT_NAMES),

@@ -22,11 +22,10 @@ from synth.plant import Context
 from synth.world import geography
 from synth.world.events import E, SessionPlan
 from synth.world.log import Log
-from synth.world.population import DAY, Users
+from synth.world.population import DAY_MS, Users
 
 VARIANTS = ("control", "treatment")
 UNIT = "user"
-DAY_MS = DAY * 1000
 NEVER = np.iinfo(np.int64).max
 
 
@@ -122,6 +121,21 @@ def entries(ctx: Context, log: Log, lo: int, hi: int, eligible: np.ndarray) -> E
     # a session cut by the window's end may have lost its videos: then it was seen at its first event
     exposed = np.where(first_view[chosen] == NEVER, start[chosen], first_view[chosen])
     return Entries(user=user, assigned_ms=start[chosen], exposed_ms=exposed)
+
+
+def enroll(ctx: Context, log: Log, users: Users, experiment_id: str, start_day: int, days: int,
+           treated: np.ndarray, eligible: np.ndarray | None = None) -> Entries | None:
+    """Who entered a test (eligible users with a session in it) — written to assignments and exposures.
+
+    None when the test does not fit the window. `treated` and `eligible` are masks over the block's users.
+    """
+    window = window_ms(ctx.config, start_day, days)
+    if window is None:
+        return None
+    everyone = np.ones(len(users), dtype=bool) if eligible is None else eligible
+    entered = entries(ctx, log, *window, everyone)
+    emit(ctx, experiment_id, users, entered, treated)
+    return entered
 
 
 def emit(ctx: Context, experiment_id: str, users: Users, entered: Entries, treated: np.ndarray) -> None:

@@ -13,7 +13,7 @@ from synth.plant import Context
 from synth.simulate import catalog
 from synth.world.events import E
 from synth.world.log import Log
-from synth.world.population import DAY, Users
+from synth.world.population import DAY, DAY_MS, Users
 from synth.world.sessions import Sessions, space_out
 
 NAME = "bots"
@@ -36,7 +36,7 @@ def is_bot(ctx: Context, users: Users) -> np.ndarray:
 
 def active_days(log: Log, n_users: int, days: int) -> np.ndarray:
     """Per user of the block, the number of UTC days with a user-initiated event."""
-    day = log.ts_ms // (DAY * 1000)
+    day = log.ts_ms // DAY_MS
     own = (log.name != E["push_received"]) & (day >= 0) & (day < days)
     seen = np.zeros((n_users, days), bool)  # a grid, not np.unique: this runs over every event of the block
     seen[log.user[own], day[own]] = True
@@ -95,7 +95,7 @@ def world(value: Log, ctx: Context, users: Users) -> Log:
         received_ms=ts + (config.upload_delay_median_s * 1000 * rng.lognormal(0.0, 0.9, len(at))).astype(np.int64),
         video=np.where(head, -1, video), watch=np.where(head, -1, step_ms - rng.integers(300, 900, len(at))),
         amount=np.full(len(at), -1), session=value.session.max(initial=-1) + 1 + at,
-    ).take(ts < config.scale.days * DAY * 1000)
+    ).take(ts < config.scale.days * DAY_MS)
 
     ctx.count(NAME, "bot_accounts", len(bots))
     ctx.count(NAME, "internal_accounts", float(kind.sum()))

@@ -73,12 +73,10 @@ def active_days(log: Log, users: Users, config: Config) -> np.ndarray:
 def world(value: Log, ctx: Context, users: Users) -> Log:
     """Record who entered the test, in which arm and when; count users and active local days per arm and cohort."""
     config, p = ctx.config, ctx.config.broken_randomisation
-    window = abtest.window_ms(config, p.start_day, p.days)
-    if window is None:
-        return value
     treated = arms(abtest.draws(ctx, NAME, users), users, config)
-    entered = abtest.entries(ctx, value, *window, np.ones(len(users), dtype=bool))
-    abtest.emit(ctx, p.experiment_id, users, entered, treated)
+    entered = abtest.enroll(ctx, value, users, p.experiment_id, p.start_day, p.days, treated)
+    if entered is None:
+        return value
     n_days = active_days(value, users, config)[entered.user]
     new = users.signup_s[entered.user] >= p.start_day * DAY
     arm = treated[entered.user]

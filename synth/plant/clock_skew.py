@@ -7,12 +7,12 @@ import numpy as np
 from synth.config import Config
 from synth.plant import Context
 from synth.world.log import Log
-from synth.world.population import DAY, Users
+from synth.world.population import DAY_MS, Users
 
 NAME = "clock_skew"
 TITLE = "Phones whose clocks are hours or days off"
 MODULE = "06_data_accuracy"
-HOUR_MS, DAY_MS = 3_600_000, DAY * 1000
+HOUR_MS = 3_600_000
 
 
 def skews_ms(config: Config, n: int, rng: np.random.Generator) -> np.ndarray:

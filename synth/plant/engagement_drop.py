@@ -17,13 +17,12 @@ from synth.simulate import release_calendar
 from synth.world import geography, releases
 from synth.world.events import E
 from synth.world.log import Log
-from synth.world.population import DAY, Users
+from synth.world.population import DAY, DAY_MS, Users
 
 NAME = "engagement_drop"
 TITLE = "Engagement drop: push notifications broken on one platform and app version"
 MODULE = "10_capstone"
 
-DAY_MS = DAY * 1000
 WEEK_DAYS = 7
 
 

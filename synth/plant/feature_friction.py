@@ -19,13 +19,12 @@ from synth.simulate import release_calendar
 from synth.world import geography, releases
 from synth.world.events import E, SessionPlan
 from synth.world.log import Log
-from synth.world.population import DAY, Users
+from synth.world.population import DAY, DAY_MS, Users
 
 NAME = "feature_friction"
 TITLE = "Creation funnel friction at the edit step on low-tier Android, fixed by a redesign"
 MODULE = "04_feature_friction"
 
-DAY_MS = DAY * 1000
 STEPS = ("camera_open", "record_start", "edit_open", "post_publish")
 PERIODS = ("before", "after")
 COMMENT_SHARE = 0.6  # respondents who add a comment (coded into a theme)

@@ -16,7 +16,7 @@ from synth.config import Config, NoveltyTest
 from synth.plant import Context, abtest
 from synth.world.events import SessionPlan
 from synth.world.log import Log
-from synth.world.population import Users
+from synth.world.population import DAY_MS, Users
 
 NAME = "novelty_test"
 TITLE = "A/B test with a novelty effect (feed ranking)"
@@ -42,7 +42,7 @@ def plan(value: SessionPlan, ctx: Context, users: Users) -> SessionPlan:
     exposed = abtest.first_inside(value.user, start, lo, hi, len(users))
     treated = abtest.draws(ctx, NAME, users) < p.treatment_share
     on = (start >= lo) & (start < hi) & treated[value.user]
-    since = start[on] // abtest.DAY_MS - exposed[value.user[on]] // abtest.DAY_MS
+    since = start[on] // DAY_MS - exposed[value.user[on]] // abtest.DAY_MS
     views = value.views_mean.copy()
     views[on] *= 1.0 + lift(p, since)
     # a session holds at least one video, so what a session is expected to hold is max(views_mean, 1)
@@ -52,7 +52,7 @@ def plan(value: SessionPlan, ctx: Context, users: Users) -> SessionPlan:
         if b:
             ctx.count(NAME, f"base_{d}", b)
             ctx.count(NAME, f"lifted_{d}", v)
-    first_week = start[on] < lo + WEEK * abtest.DAY_MS
+    first_week = start[on] < lo + WEEK * DAY_MS
     ctx.count(NAME, "first_week_base", base[first_week].sum())
     ctx.count(NAME, "first_week_lifted", lifted[first_week].sum())
     return dataclasses.replace(value, views_mean=views)
@@ -60,13 +60,11 @@ def plan(value: SessionPlan, ctx: Context, users: Users) -> SessionPlan:
 
 def world(value: Log, ctx: Context, users: Users) -> Log:
     """Record who entered the test, in which arm, and when."""
-    config, p = ctx.config, ctx.config.novelty_test
-    window = abtest.window_ms(config, p.start_day, p.days)
-    if window is None:
-        return value
+    p = ctx.config.novelty_test
     treated = abtest.draws(ctx, NAME, users) < p.treatment_share
-    entered = abtest.entries(ctx, value, *window, np.ones(len(users), dtype=bool))
-    abtest.emit(ctx, p.experiment_id, users, entered, treated)
+    entered = abtest.enroll(ctx, value, users, p.experiment_id, p.start_day, p.days, treated)
+    if entered is None:
+        return value
     ctx.count(NAME, "users_treatment", treated[entered.user].sum())
     ctx.count(NAME, "users_control", (~treated[entered.user]).sum())
     return value

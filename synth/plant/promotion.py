@@ -10,7 +10,7 @@ from synth.config import Config
 from synth.plant import Context
 from synth.world import geography
 from synth.world.activity import Days, weekday
-from synth.world.population import DAY, Users
+from synth.world.population import DAY_MS, Users
 
 NAME = "promotion"
 TITLE = "Weekend promotion in some countries"
@@ -58,12 +58,12 @@ def days(value: Days, ctx: Context, users: Users) -> Days:
 
 def static_tables(config: Config) -> dict[str, pa.Table]:
     """The promotions calendar: one row per promoted weekend (Saturday 00:00 to Monday 00:00 UTC)."""
-    start = np.array(saturdays(config), dtype=np.int64) * DAY * 1000
+    start = np.array(saturdays(config), dtype=np.int64) * DAY_MS
     return {"promotions": tables.shaped(schema.PROMOTIONS, {
         "promo_id": pa.array([f"promo_{i + 1}" for i in range(len(start))]),
         "name": pa.array(["Weekend Watch Party"] * len(start)),
         "start_ts": tables.timestamps(config, start),
-        "end_ts": tables.timestamps(config, start + 2 * DAY * 1000),
+        "end_ts": tables.timestamps(config, start + 2 * DAY_MS),
         "countries": pa.array([list(config.promotion.countries)] * len(start), type=pa.list_(pa.string())),
     })}
 

@@ -7,7 +7,7 @@ import numpy as np
 from synth.config import Config
 from synth.plant import Context
 from synth.world.log import Log
-from synth.world.population import Users
+from synth.world.population import DAY_MS, Users
 
 NAME = "retries"
 TITLE = "Retry duplicates and late-arriving events"
@@ -20,7 +20,7 @@ def client(value: Log, ctx: Context, users: Users) -> Log:
     rng = ctx.rng(NAME)
     n = len(value)
     late = rng.random(n) < p.late_share
-    delay_ms = (rng.uniform(*p.late_days, int(late.sum())) * 86_400_000).astype(np.int64)
+    delay_ms = (rng.uniform(*p.late_days, int(late.sum())) * DAY_MS).astype(np.int64)
     received = value.received_ms.copy()
     received[late] += delay_ms
     value = value.replace(received_ms=received)

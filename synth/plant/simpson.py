@@ -67,12 +67,11 @@ def plan(value: SessionPlan, ctx: Context, users: Users) -> SessionPlan:
 def world(value: Log, ctx: Context, users: Users) -> Log:
     """Record who entered the test, in which arm and when, and how many users per country and arm."""
     config, p = ctx.config, ctx.config.simpson
-    window = abtest.window_ms(config, p.start_day, p.days)
-    if window is None:
-        return value
     treated = arms(abtest.draws(ctx, NAME, users), users, config)
-    entered = abtest.entries(ctx, value, *window, np.isin(users.country, country_codes(config)))
-    abtest.emit(ctx, p.experiment_id, users, entered, treated)
+    entered = abtest.enroll(ctx, value, users, p.experiment_id, p.start_day, p.days, treated,
+                            np.isin(users.country, country_codes(config)))
+    if entered is None:
+        return value
     country, arm = users.country[entered.user], treated[entered.user]
     for code, name in zip(country_codes(config), p.countries, strict=True):
         ctx.count(NAME, f"users_{name}_treatment", (arm & (country == code)).sum())

@@ -11,13 +11,12 @@ from synth.config import Config
 from synth.plant import Context
 from synth.world.events import E
 from synth.world.log import Log
-from synth.world.population import DAY, Users, choose
+from synth.world.population import DAY, DAY_MS, Users, choose
 
 NAME = "surveys"
 TITLE = "Survey response bias: heavier users answer the in-app satisfaction survey more"
 MODULE = "08_user_research"
 
-DAY_MS = DAY * 1000
 SURVEY_SALT = 0x5C5A7
 SURVEY_CODES = {"surveys": 1, "feature_friction": 2}  # keeps response ids of different surveys apart
 THEMES = ("content", "ads", "performance", "bugs", "creation_tools", "notifications", "ease_of_use", "other")

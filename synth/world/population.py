@@ -11,6 +11,7 @@ from synth.config import Config
 from synth.world import geography
 
 DAY = 86_400
+DAY_MS = DAY * 1000
 CHANNELS = ("organic", "paid_social", "search_ads", "referral", "app_store_featured")
 CHANNEL_WEIGHTS = np.array([0.46, 0.18, 0.10, 0.16, 0.10])
 AGE_BANDS = ("13-17", "18-24", "25-34", "35-44", "45-54", "55+")
