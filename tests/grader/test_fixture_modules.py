@@ -4,6 +4,7 @@ import json
 
 import nbformat
 import pytest
+from notebook_helpers import check_cells, shown
 from notebook_support import EXERCISES, FIXTURE_MODULES, SOLUTIONS, kernel_env
 
 from grader.key import execute
@@ -16,21 +17,6 @@ def run(path, tmp_path, dataset):
     home = tmp_path / "home"
     env = kernel_env(SANDBOX_DB=dataset, SANDBOX_HOME=home, SANDBOX_SOLUTIONS=SOLUTIONS)
     return execute(nbformat.read(path, as_version=4), path.parent, env, desc=path.stem), home
-
-
-def shown(cell, *, streams: bool = True) -> str:
-    """What a code cell displayed as text (its printed streams too, unless streams=False)."""
-    parts = []
-    for output in cell.outputs:
-        if output.output_type == "stream":
-            parts.append(output.text if streams else "")
-        else:
-            parts.append(output.get("data", {}).get("text/plain", ""))
-    return "\n".join(p for p in parts if p)
-
-
-def check_cells(notebook):
-    return [c for c in notebook.cells if c.cell_type == "code" and "check(" in c.source and not is_instructor(c.source)]
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,8 @@ import re
 
 import nbformat
 import pytest
-from conftest import EXERCISES, MODULES, SOLUTIONS, check_cells, run_notebook, shown
+from conftest import EXERCISES, MODULES, SOLUTIONS, run_notebook
+from notebook_helpers import check_cells, shown
 
 from grader.build import build
 from grader.markers import is_instructor

@@ -2,7 +2,8 @@
 
 import nbformat
 import pytest
-from conftest import MODULES, ROOT, check_cells, run_notebook, shown
+from conftest import MODULES, ROOT, run_notebook
+from notebook_helpers import check_cells, shown
 
 import synth
 
