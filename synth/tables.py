@@ -139,7 +139,10 @@ def releases_table(config: Config) -> pa.Table:
 def clean_counts_table(config: Config, log: Log) -> pa.Table:
     """Events per UTC day and name, before corruption (truth)."""
     key = (log.ts_ms // DAY_MS) * 32 + log.name
-    values, counts = np.unique(key, return_counts=True)
+    low = int(key.min(initial=0))
+    counts = np.bincount(key - low)
+    values = np.flatnonzero(counts)
+    counts, values = counts[values], values + low
     day_ms = (values // 32) * DAY_MS
     return shaped(schema.CLEAN_EVENT_COUNTS, {
         "day": pc.cast(timestamps(config, day_ms), pa.date32()),
@@ -152,8 +155,10 @@ def true_sessions_table(config: Config, users: Users, log: Log) -> pa.Table:
     """Every real session of a block: first and last event, number of events (truth)."""
     inside = log.session >= 0
     session, ts = log.session[inside], log.ts_ms[inside]
-    ids, first, counts = np.unique(session, return_index=True, return_counts=True)
-    last = first + counts - 1  # a session's events are consecutive and in time order
+    # a session's events are consecutive and in time order, and sessions come in the order they were drawn
+    first = np.flatnonzero(np.diff(session, prepend=-1))
+    counts = np.diff(first, append=len(session))
+    last = first + counts - 1
     return shaped(schema.TRUE_SESSIONS, {
         "user_id": pa.array(users.user_id[log.user[inside][first]]),
         "session_start": timestamps(config, ts[first]),

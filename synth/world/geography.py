@@ -57,6 +57,11 @@ def timezone_choice(country: np.ndarray, u: np.ndarray) -> np.ndarray:
     return out
 
 
+def _offset_s(moment: datetime, tz: ZoneInfo, wall_clock: bool) -> int:
+    aware = moment.replace(tzinfo=tz) if wall_clock else moment.replace(tzinfo=UTC).astimezone(tz)
+    return int(aware.utcoffset().total_seconds())
+
+
 @lru_cache(maxsize=16)
 def utc_offsets(start: datetime, hours: int, margin_hours: int, wall_clock: bool) -> np.ndarray:
     """UTC offset in seconds per time zone (rows) and hour from start - margin (cols).
@@ -64,14 +69,17 @@ def utc_offsets(start: datetime, hours: int, margin_hours: int, wall_clock: bool
     Hours count local wall-clock time when wall_clock, else UTC; both are needed because DST makes
     the offset of a local hour differ from the offset of the same UTC hour near a change.
     """
-    table = np.empty((len(TIMEZONES), hours + 2 * margin_hours), dtype=np.int64)
-    clock = [start + timedelta(hours=h - margin_hours) for h in range(table.shape[1])]
+    n = hours + 2 * margin_hours
+    table = np.empty((len(TIMEZONES), n), dtype=np.int64)
+    clock = [start + timedelta(hours=h - margin_hours) for h in range(n)]
+    # Offsets change at most once a day, so a daily sample suffices outside the days where one changes.
+    days = [*range(0, n, 24), n - 1]
     for i, name in enumerate(TIMEZONES):
         tz = ZoneInfo(name)
-        if wall_clock:
-            table[i] = [int(t.replace(tzinfo=tz).utcoffset().total_seconds()) for t in clock]
-        else:
-            table[i] = [int(t.replace(tzinfo=UTC).astimezone(tz).utcoffset().total_seconds()) for t in clock]
+        daily = [_offset_s(clock[h], tz, wall_clock) for h in days]
+        for a, b, before, after in zip(days, days[1:], daily, daily[1:], strict=False):
+            table[i, a:b] = before if before == after else [_offset_s(clock[h], tz, wall_clock) for h in range(a, b)]
+        table[i, -1] = daily[-1]
     return table
 
 
