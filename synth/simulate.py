@@ -92,6 +92,13 @@ def posted_videos(log: Log, users: Users, config: Config, block: int, rng: np.ra
     return log.replace(video=video), rows
 
 
+def first_position(seq: np.ndarray) -> np.ndarray:
+    """Where each event number first occurs in a log, indexed by the number."""
+    at = np.zeros(int(seq.max(initial=-1)) + 1, dtype=np.int64)
+    at[seq[::-1]] = np.arange(len(seq) - 1, -1, -1)  # the last write wins, and in reverse the last is the first
+    return at
+
+
 def simulate_block(config: Config, block: int) -> dict[str, pa.Table]:
     """Every table's rows for one block of users; names starting with `truth.` go to the truth file."""
     ctx = plant.Context(config, block)
@@ -108,8 +115,7 @@ def simulate_block(config: Config, block: int) -> dict[str, pa.Table]:
     end_version = releases.version_at(np.full(len(users), config.scale.days * DAY), users.platform, lag, calendar)
     # the app version is the one that really ran, whatever the device clock then wrote into event_ts
     true_version = releases.version_at(log.ts_ms // 1000, users.platform[log.user], lag[log.user], calendar)
-    by_seq = np.argsort(log.seq, kind="stable")
-    client_version = true_version[by_seq[np.searchsorted(log.seq, client.seq, sorter=by_seq)]]
+    client_version = true_version[first_position(log.seq)[client.seq]]
     out = {
         "users": tables.users_table(config, users, names.usernames(rng, len(users), config.seed), end_version,
                                     version_names(config)),

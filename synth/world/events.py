@@ -113,7 +113,7 @@ def session_events(users: Users, plan: SessionPlan, catalog_duration_s: np.ndarr
     # view groups: a video_view followed by the reactions to it
     view_session = vec.owner(n_views)
     probs = users.interaction[session_user[view_session]]
-    mask = ((rng.random(probs.shape) < probs) * np.array([1, 2, 4, 8])).sum(axis=1)
+    mask = np.packbits(rng.random(probs.shape) < probs, axis=1, bitorder="little")[:, 0]  # reaction k -> bit k
     group = 1 + _POPCOUNT[mask]
     view_events = np.bincount(view_session, weights=group, minlength=n_s).astype(np.int64)
 
