@@ -123,15 +123,17 @@ def _read_files(paths: Mapping[str, str]) -> dict[str, pa.Table]:
     return tables
 
 
-def _simulated_blocks(config: Config, workers: int, check: Callable[[], None]) -> Iterator[dict[str, pa.Table]]:
-    """Each block's tables, in block order, whatever the number of workers; `check` runs while waiting."""
+@contextmanager
+def _simulated_blocks(config: Config, workers: int, check: Callable[[], None]
+                      ) -> Iterator[Iterator[dict[str, pa.Table]]]:
+    """Each block's tables, in block order, whatever the number of workers; `check` runs while waiting.
+    Workers start on entry, so they import and simulate while the caller sets up its files."""
     from synth.simulate import simulate_block
 
     n = config.n_blocks
     workers = min(workers, n)
     if workers <= 1:
-        for block in range(n):
-            yield simulate_block(config, block)
+        yield (simulate_block(config, block) for block in range(n))
         return
     # forkserver: workers never inherit the parent's DuckDB or Arrow threads. A dead worker raises
     # BrokenProcessPool here instead of hanging the build.
@@ -147,11 +149,15 @@ def _simulated_blocks(config: Config, workers: int, check: Callable[[], None]) -
             return pool.submit(simulate_block, config, block)
         return pool.submit(_simulate_to_files, config, block, folder)
 
-    finished = False
-    try:
-        # A bounded window of blocks in flight keeps memory flat while the parent inserts.
-        todo = iter(range(n))
-        pending = deque(submit(b) for b in islice(todo, 2 * workers))
+    # A bounded window of blocks in flight keeps memory flat while the parent inserts.
+    todo = iter(range(n))
+    pending: deque[Future] = deque()
+    # The first submissions wait for the fork server to import its modules: let the caller go on meanwhile.
+    starter = threading.Thread(target=lambda: pending.extend(submit(b) for b in islice(todo, 2 * workers)))
+    starter.start()
+
+    def results() -> Iterator[dict[str, pa.Table]]:
+        starter.join()
         while pending:
             head = pending.popleft()
             while not wait([head], timeout=0.2).done:
@@ -161,8 +167,13 @@ def _simulated_blocks(config: Config, workers: int, check: Callable[[], None]) -
             if nxt is not None:
                 pending.append(submit(nxt))
             yield result if folder is None else _read_files(result)
-        finished = True
+
+    finished = False
+    try:
+        yield results()
+        finished = not pending
     finally:
+        starter.join()
         if not finished:
             # A failed or interrupted build should not wait for blocks nobody will read.
             for process in list((getattr(pool, "_processes", None) or {}).values()):
@@ -284,8 +295,8 @@ def _interrupt_between_blocks() -> Iterator[Callable[[], None]]:
         signal.signal(signal.SIGINT, previous)
 
 
-def _write(config: Config, path: Path, truth_file: Path, workers: int, progress: bool,
-           check: Callable[[], None]) -> dict[str, str]:
+def _write(config: Config, blocks: Iterator[dict[str, pa.Table]], path: Path, truth_file: Path,
+           progress: bool, check: Callable[[], None]) -> dict[str, str]:
     from synth.simulate import simulate_static
 
     con = _create(path, schema.TABLES)
@@ -297,7 +308,7 @@ def _write(config: Config, path: Path, truth_file: Path, workers: int, progress:
         # disable=None lets tqdm hide the bar when stderr is not a terminal.
         with tqdm(total=config.n_blocks, unit="block", desc="synth build", file=sys.stderr,
                   disable=None if progress else True) as bar:
-            for tables in _simulated_blocks(config, workers, check):
+            for tables in blocks:
                 _store(tables, con, truth, tally)
                 events += tables["events"].num_rows
                 bar.set_postfix_str(f"{events:,} events", refresh=False)
@@ -338,7 +349,8 @@ def build(config: Config, out: Path, workers: int = 1, progress: bool = True) ->
     tmp, tmp_truth = temp_path(out), temp_path(truth)
     try:
         with _interrupt_between_blocks() as check:
-            meta = _write(config, tmp, tmp_truth, workers, progress, check)
+            with _simulated_blocks(config, workers, check) as blocks:
+                meta = _write(config, blocks, tmp, tmp_truth, progress, check)
             check()
             # The dataset's rename is the commit: once it is in place, the truth beside it is its own.
             os.replace(tmp_truth, truth)
