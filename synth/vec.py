@@ -30,3 +30,13 @@ def group_cumsum_exclusive(values: np.ndarray, counts: np.ndarray) -> np.ndarray
         return c
     first = np.minimum(starts(counts), len(c) - 1)  # empty groups repeat nothing, any index will do
     return c - np.repeat(c[first], counts)
+
+
+def sort_by_pair(major: np.ndarray, minor: np.ndarray) -> np.ndarray:
+    """np.lexsort((minor, major)) for non-negative integer `major`, as one stable sort of a combined key
+    (several times faster on the nearly sorted arrays of a block)."""
+    if len(minor) == 0:
+        return np.arange(0)
+    low = minor.min()
+    key = major.astype(np.int64) * (int(minor.max() - low) + 1) + (minor - low)
+    return np.argsort(key, kind="stable")

@@ -34,7 +34,7 @@ def draw_sessions(users: Users, days: Days, config: Config, rng: np.random.Gener
     after = signup_second + (rng.random(len(s_user)) * (DAY - signup_second)).astype(np.int64)
     second = np.where(s_signup, np.where(vec.rank(counts) == 0, signup_second, after), second)
     start = s_day * DAY + second
-    order = np.lexsort((start, s_user))
+    order = vec.sort_by_pair(s_user, start)
     push = rng.random(len(order)) < config.push_open_share
     push[s_signup[order] & (start[order] == users.signup_local_s[s_user[order]])] = False
     return Sessions(user=s_user[order], start_local=start[order], push=push)
