@@ -38,6 +38,7 @@ SHM = Path("/dev/shm")
 SHM_MIN_FREE = 2 << 30  # bytes; blocks in flight take a few hundred MB at most
 EXCHANGE_PREFIX = "synth-build-"
 WRITER_MEMORY = "1GB"  # DuckDB's buffer pool in the writing process
+BATCH_ROWS = 200_000  # tables smaller than this per block are inserted for several blocks at once
 
 Tally = dict[tuple[str, str], float]
 
@@ -204,22 +205,40 @@ def _append(con: duckdb.DuckDBPyConnection, name: str, data: pa.Table) -> None:
         con.unregister("block_in")
 
 
-def _store(data: Mapping[str, pa.Table], con: duckdb.DuckDBPyConnection, truth: duckdb.DuckDBPyConnection,
-           tally: Tally) -> None:
-    """Route simulated tables: truth.* to the truth file, the tally into `tally`, the rest to the dataset."""
-    for name, rows in data.items():
-        if name == TALLY:
-            for plant, key, value in zip(*(rows.column(c).to_pylist() for c in ("plant", "key", "value")),
-                                         strict=True):
-                tally[(plant, key)] += value
-            continue
-        target, table, known = (
-            (truth, name.removeprefix(TRUTH_PREFIX), schema.TRUTH_TABLES) if name.startswith(TRUTH_PREFIX)
-            else (con, name, schema.TABLES)
-        )
-        if table not in {t.name for t in known}:
-            raise ValueError(f"the simulation produced table {name!r}, which synth/schema.py does not define")
-        _append(target, table, rows)
+class _Store:
+    """Routes simulated tables: truth.* to the truth file, the tally into `tally`, the rest to the dataset.
+    Small tables wait for later blocks' rows: an INSERT costs about a millisecond whatever its size."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, truth: duckdb.DuckDBPyConnection) -> None:
+        self.con, self.truth = con, truth
+        self.tally: Tally = defaultdict(float)
+        self.waiting: dict[str, list[pa.Table]] = defaultdict(list)
+
+    def add(self, data: Mapping[str, pa.Table]) -> None:
+        for name, rows in data.items():
+            if name == TALLY:
+                for plant, key, value in zip(*(rows.column(c).to_pylist() for c in ("plant", "key", "value")),
+                                             strict=True):
+                    self.tally[(plant, key)] += value
+                continue
+            known = schema.TRUTH_TABLES if name.startswith(TRUTH_PREFIX) else schema.TABLES
+            if name.removeprefix(TRUTH_PREFIX) not in {t.name for t in known}:
+                raise ValueError(f"the simulation produced table {name!r}, which synth/schema.py does not define")
+            self.waiting[name].append(rows)
+            if sum(t.num_rows for t in self.waiting[name]) >= BATCH_ROWS:
+                self._insert(name)
+
+    def _insert(self, name: str) -> None:
+        rows = pa.concat_tables(self.waiting.pop(name))
+        if name.startswith(TRUTH_PREFIX):
+            _append(self.truth, name.removeprefix(TRUTH_PREFIX), rows)
+        else:
+            _append(self.con, name, rows)
+
+    def flush(self) -> None:
+        """Insert every table's waiting rows."""
+        for name in list(self.waiting):
+            self._insert(name)
 
 
 def planted_effects(config: Config, tally: Tally) -> pa.Table:
@@ -302,19 +321,20 @@ def _write(config: Config, blocks: Iterator[dict[str, pa.Table]], path: Path, tr
     con = _create(path, schema.TABLES)
     truth = _create(truth_file, schema.TRUTH_TABLES)
     try:
-        tally: Tally = defaultdict(float)
-        _store(simulate_static(config), con, truth, tally)
+        store = _Store(con, truth)
+        store.add(simulate_static(config))
         events = 0
         # disable=None lets tqdm hide the bar when stderr is not a terminal.
         with tqdm(total=config.n_blocks, unit="block", desc="synth build", file=sys.stderr,
                   disable=None if progress else True) as bar:
             for tables in blocks:
-                _store(tables, con, truth, tally)
+                store.add(tables)
                 events += tables["events"].num_rows
                 bar.set_postfix_str(f"{events:,} events", refresh=False)
                 bar.update(1)
                 check()
-        _append(truth, "planted_effects", planted_effects(config, tally))
+        store.flush()
+        _append(truth, "planted_effects", planted_effects(config, store.tally))
         _merge_clean_counts(truth)
         counts = {
             name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name in ("users", "events", "videos")
