@@ -83,31 +83,33 @@ class Entries:
     exposed_ms: np.ndarray  # first video of that session
 
 
-def group_min(group: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
-    """Per group 0..n-1, the smallest value (NEVER for a group without any).
-
-    Sessions are logged one after another, so groups usually come in sorted runs: then a reduceat over the
-    runs does it in one pass; otherwise fall back to the (slower) unbuffered minimum.
-    """
-    out = np.full(n, NEVER, dtype=np.int64)
-    if len(group) and np.all(group[1:] >= group[:-1]):
-        first = np.flatnonzero(np.concatenate(([True], group[1:] != group[:-1])))
-        out[group[first]] = np.minimum.reduceat(values, first)
-    else:
-        np.minimum.at(out, group, values)
-    return out
+def run_starts(group: np.ndarray) -> np.ndarray:
+    """Index of the first row of each run of equal consecutive values."""
+    if len(group) == 0:
+        return np.zeros(0, dtype=np.int64)
+    return np.flatnonzero(np.concatenate(([True], group[1:] != group[:-1])))
 
 
 def session_starts(log: Log) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per true session: its first event's time, its first video's time (NEVER if none), and its user."""
-    real = log.session >= 0
-    session = log.session[real]
-    n = int(session.max(initial=-1)) + 1
-    start = group_min(session, log.ts_ms[real], n)
-    view = (log.name[real] == E["video_view"])
-    first_view = group_min(session[view], log.ts_ms[real][view], n)
+    n = int(log.session.max(initial=-1)) + 1
+    start, first_view = np.full(n, NEVER, dtype=np.int64), np.full(n, NEVER, dtype=np.int64)
     owner = np.zeros(n, dtype=np.int64)
-    owner[session] = log.user[real]
+    view_ts = np.where(log.name == E["video_view"], log.ts_ms, NEVER)  # other rows never win the minimum
+    row = run_starts(log.session)
+    session = log.session[row]
+    real = session >= 0  # pushes outside a session make runs of their own
+    if np.all(np.diff(session[real]) > 0):
+        # sessions are logged one after another, so each is one run of rows: then a reduceat over the runs
+        # does it in one pass over the whole log
+        start[session[real]] = np.minimum.reduceat(log.ts_ms, row)[real]
+        first_view[session[real]] = np.minimum.reduceat(view_ts, row)[real]
+        owner[session[real]] = log.user[row[real]]
+    else:  # the (slower) unbuffered minimum
+        rows = log.session >= 0
+        np.minimum.at(start, log.session[rows], log.ts_ms[rows])
+        np.minimum.at(first_view, log.session[rows], view_ts[rows])
+        owner[log.session[rows]] = log.user[rows]
     return start, first_view, owner
 
 
@@ -115,9 +117,10 @@ def entries(ctx: Context, log: Log, lo: int, hi: int, eligible: np.ndarray) -> E
     """Eligible users (a mask over the block) with a session starting in [lo, hi), from the logged times."""
     start, first_view, owner = ctx.derived("abtest.session_starts", log, session_starts)
     inside = np.flatnonzero((start >= lo) & (start < hi) & eligible[owner])
-    order = inside[np.lexsort((start[inside], owner[inside]))]
-    user, first = np.unique(owner[order], return_index=True)
-    chosen = order[first]
+    # sessions by user, then start, then number: one sort on a combined key (start - lo < hi - lo)
+    order = inside[np.argsort(owner[inside] * (hi - lo) + (start[inside] - lo), kind="stable")]
+    chosen = order[run_starts(owner[order])]
+    user = owner[chosen]
     # a session cut by the window's end may have lost its videos: then it was seen at its first event
     exposed = np.where(first_view[chosen] == NEVER, start[chosen], first_view[chosen])
     return Entries(user=user, assigned_ms=start[chosen], exposed_ms=exposed)

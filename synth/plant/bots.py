@@ -36,11 +36,10 @@ def is_bot(ctx: Context, users: Users) -> np.ndarray:
 
 def active_days(log: Log, n_users: int, days: int) -> np.ndarray:
     """Per user of the block, the number of UTC days with a user-initiated event."""
-    day = log.ts_ms // DAY_MS
-    own = (log.name != E["push_received"]) & (day >= 0) & (day < days)
-    seen = np.zeros((n_users, days), bool)  # a grid, not np.unique: this runs over every event of the block
-    seen[log.user[own], day[own]] = True
-    return seen.sum(axis=1)
+    own = np.flatnonzero((log.name != E["push_received"]) & (log.ts_ms >= 0) & (log.ts_ms < days * DAY_MS))
+    seen = np.zeros(n_users * days, bool)  # a grid, not np.unique: this runs over every event of the block
+    seen[log.user[own] * days + log.ts_ms[own] // DAY_MS] = True
+    return seen.reshape(n_users, days).sum(axis=1)
 
 
 def runs(config: Config, users: Users, bots: np.ndarray, kind: np.ndarray, rng: np.random.Generator
@@ -108,12 +107,12 @@ def client(value: Log, ctx: Context, users: Users) -> Log:
     The log passes through unchanged.
     """
     flagged = is_bot(ctx, users)
-    viewers = value.user[value.name == E["video_view"]]
-    bot_views = int(flagged[viewers].sum())
+    views = value.name == E["video_view"]
+    bot_views = int(np.count_nonzero(views & flagged[value.user]))
     days = active_days(value, len(users), ctx.config.scale.days)
     ctx.count(NAME, "active_bots", int((flagged & (days > 0)).sum()))
     ctx.count(NAME, "bot_views", bot_views)
-    ctx.count(NAME, "human_views", len(viewers) - bot_views)
+    ctx.count(NAME, "human_views", int(np.count_nonzero(views)) - bot_views)
     ctx.count(NAME, "bot_user_days", int(days[flagged].sum()))
     ctx.count(NAME, "human_user_days", int(days[~flagged].sum()))
     return value

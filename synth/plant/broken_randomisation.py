@@ -20,7 +20,7 @@ from synth.world import geography
 from synth.world.activity import Days, weekday
 from synth.world.events import E
 from synth.world.log import Log
-from synth.world.population import DAY, Users
+from synth.world.population import DAY, DAY_MS, Users
 
 NAME = "broken_randomisation"
 TITLE = "A/B test with broken randomisation (new accounts all in control)"
@@ -61,12 +61,15 @@ def days(value: Days, ctx: Context, users: Users) -> Days:
 def active_days(log: Log, users: Users, config: Config) -> np.ndarray:
     """Per user, distinct local days of the test with a user-initiated event."""
     p = config.broken_randomisation
-    own = np.flatnonzero(log.name != E["push_received"])
-    day = geography.utc_to_local(log.ts_ms[own] // 1000, users.tz[log.user[own]], config.window_start,
+    # no time zone is a day or more off UTC: the test's local days lie within a day either side of it in UTC
+    near = (log.ts_ms >= (p.start_day - 1) * DAY_MS) & (log.ts_ms < (p.start_day + p.days + 1) * DAY_MS)
+    own = np.flatnonzero(near & (log.name != E["push_received"]))
+    user = log.user[own]
+    day = geography.utc_to_local(log.ts_ms[own] // 1000, users.tz[user], config.window_start,
                                  config.scale.days) // DAY - p.start_day
     inside = (day >= 0) & (day < p.days)
     seen = np.zeros((len(users), p.days), dtype=bool)  # a grid, not np.unique: this runs over every event
-    seen[log.user[own][inside], day[inside]] = True
+    seen[user[inside], day[inside]] = True
     return seen.sum(axis=1)
 
 

@@ -12,6 +12,7 @@ from synth.simulate import release_calendar
 from synth.world import releases
 from synth.world.population import DAY, Users
 
+NEVER = np.iinfo(np.int64).max
 PLATFORM = {name: i for i, name in enumerate(PLATFORMS)}  # label -> the code Users.platform holds
 
 
@@ -33,7 +34,18 @@ def release_date(config: Config, platform: int, label: str) -> str | None:
     return (config.window_start + timedelta(seconds=int(release_calendar(config)[platform][k]))).date().isoformat()
 
 
-def shown(config: Config, users: Users, user: np.ndarray, ts_ms: np.ndarray) -> np.ndarray:
-    """The version index rows of these events will carry: simulate.py labels rows by their (device) event time."""
-    return releases.version_at(ts_ms // 1000, users.platform[user], users.adoption_lag_s[user],
-                               release_calendar(config))
+def running_ms(config: Config, users: Users, platform: int, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per user of the block, when rows of their events show version k of `platform`: [since, until) in ms of
+    event time, the time simulate.py labels rows by (NEVER for both off the platform).
+
+    A phone runs a version from adoption_lag_s after its release until the next one reaches it as late: two
+    bounds per phone instead of a version lookup per event (releases.version_at gives the same answer).
+    """
+    times = release_calendar(config)[platform]
+    lag_ms = users.adoption_lag_s * 1000
+    # version_at shows the first version before any release and the last one ever after
+    since = lag_ms + times[k] * 1000 if k > 0 else np.full(len(users), -NEVER)
+    until = lag_ms + times[k + 1] * 1000 if k + 1 < len(times) else np.full(len(users), NEVER)
+    off = users.platform != platform
+    since[off] = until[off] = NEVER
+    return since, until

@@ -28,9 +28,10 @@ def skews_ms(config: Config, n: int, rng: np.random.Generator) -> np.ndarray:
 def client(value: Log, ctx: Context, users: Users) -> Log:
     """Add each phone's clock error to the device time of its events; the server's receipt time stays true."""
     skew = skews_ms(ctx.config, len(users), ctx.rng(NAME))
-    shifted = np.flatnonzero(skew[value.user])
-    user, seq = value.user[shifted], value.seq[shifted]
-    moved = value.ts_ms[shifted] + skew[user]
+    shifted = np.flatnonzero((skew != 0)[value.user])
+    rows = value.take(shifted)  # gathers just these rows of the columns read below, not whole columns
+    user, seq = rows.user, rows.seq
+    moved = rows.ts_ms + skew[user]
     early = moved < users.signup_s[user] * 1000
     outside = (moved < 0) | (moved >= ctx.config.scale.days * DAY_MS)
     # counted once per event (seq): a double-logged view already has two rows

@@ -22,11 +22,12 @@ def client(value: Log, ctx: Context, users: Users) -> Log:
     k = builds.index(ctx.config, ANDROID, p.version)
     if k is None:
         return value
-    views = np.flatnonzero((value.name == E["video_view"]) & (users.platform[value.user] == ANDROID))
-    views = views[builds.shown(ctx.config, users, value.user[views], value.ts_ms[views]) == k]
+    since, until = builds.running_ms(ctx.config, users, ANDROID, k)
+    user, ts = value.user, value.ts_ms
+    views = np.flatnonzero((value.name == E["video_view"]) & (ts >= since[user]) & (ts < until[user]))
     gap = ctx.rng(NAME).integers(p.gap_ms[0], p.gap_ms[1] + 1, len(views))
     # the copy must carry the buggy version too (not so for a view ms before the phone updated)
-    same = builds.shown(ctx.config, users, value.user[views], value.ts_ms[views] + gap) == k
+    same = ts[views] + gap < until[user[views]]
     views, gap = views[same], gap[same]
     copies = value.take(views)
     copies = copies.replace(ts_ms=copies.ts_ms + gap, received_ms=copies.received_ms + gap)

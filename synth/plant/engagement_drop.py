@@ -54,17 +54,15 @@ def world(value: Log, ctx: Context, users: Users) -> Log:
         return value
     platform, version = where
     calendar = release_calendar(config)
-    release_ms = int(calendar[platform][version]) * 1000
     before, last = start_day(config, where) - 1, config.scale.days - 1
     # only the last weeks matter: the week before the release (for the tally) and everything after it
     tail = np.flatnonzero(value.ts_ms > (before - WEEK_DAYS) * DAY_MS)
     user, ts, name, session = value.user[tail], value.ts_ms[tail], value.name[tail], value.session[tail]
-    hit = (users.platform[user] == platform) & (ts >= release_ms)
-    hit[hit] = releases.version_at(ts[hit] // 1000, users.platform[user[hit]], users.adoption_lag_s[user[hit]],
-                                   calendar) >= version
+    since, _ = builds.running_ms(config, users, platform, version)
+    hit = ts >= since[user]  # the broken build or a later one
 
     # a push-opened session never happens when the push never arrives
-    no_session = np.zeros(int(value.session.max(initial=-1)) + 2, dtype=bool)
+    no_session = np.zeros(int(session.max(initial=-1)) + 2, dtype=bool)
     no_session[session[hit & (name == E["push_open"])]] = True
     lost_session = no_session[session] & (session >= 0)
 
@@ -75,8 +73,8 @@ def world(value: Log, ctx: Context, users: Users) -> Log:
     lapse_ms = 1000 * (calendar[platform][version] + users.adoption_lag_s
                        + rng.exponential(p.lapse_after_days * DAY, len(users))).astype(np.int64)
     # a session's events are consecutive (in the tail too, which holds whole sessions after the release)
-    first = np.r_[True, session[1:] != session[:-1]] | (session < 0)
-    started = ts[np.maximum.accumulate(np.where(first, np.arange(len(ts)), 0))]
+    first = np.flatnonzero(np.r_[True, session[1:] != session[:-1]] | (session < 0))
+    started = np.repeat(ts[first], np.diff(first, append=len(ts)))
     gone = hit & lapsed[user] & (started >= lapse_ms[user])
     local_day = geography.utc_to_local(ts[gone] // 1000, users.tz[user[gone]], config.window_start,
                                        config.scale.days) // DAY
@@ -95,8 +93,9 @@ def world(value: Log, ctx: Context, users: Users) -> Log:
     active = name != E["push_received"]
     day = ts // DAY_MS
     kept = active & ~drop
-    weeks = {"before": weekly_active(user[kept], day[kept], len(users), before),
-             "end": weekly_active(user[kept], day[kept], len(users), last),
+    kept_user, kept_day = user[kept], day[kept]
+    weeks = {"before": weekly_active(kept_user, kept_day, len(users), before),
+             "end": weekly_active(kept_user, kept_day, len(users), last),
              "end_without_drop": weekly_active(user[active], day[active], len(users), last)}
     for group, among in (("all", np.ones(len(users), dtype=bool)), ("segment", segment)):
         for when, seen in weeks.items():

@@ -72,10 +72,10 @@ def response_delay_ms(rng: np.random.Generator, n: int) -> np.ndarray:
 def active_days(log: Log, n_users: int, first_day: int, last_day: int) -> np.ndarray:
     """Per user, UTC days in [first_day, last_day) with a user-initiated event."""
     span = last_day - first_day
-    day = log.ts_ms // DAY_MS
-    mine = (log.name != E["push_received"]) & (day >= first_day) & (day < last_day)
+    mine = np.flatnonzero((log.name != E["push_received"]) & (log.ts_ms >= first_day * DAY_MS)
+                          & (log.ts_ms < last_day * DAY_MS))
     seen = np.zeros(n_users * span, dtype=bool)
-    seen[log.user[mine] * span + (day[mine] - first_day)] = True
+    seen[log.user[mine] * span + (log.ts_ms[mine] // DAY_MS - first_day)] = True
     return seen.reshape(n_users, span).sum(axis=1)
 
 

@@ -23,18 +23,19 @@ def client(value: Log, ctx: Context, users: Users) -> Log:
     k = builds.index(config, IOS, config.tz_bug.version)
     if k is None:
         return value
-    ios = np.flatnonzero(users.platform[value.user] == IOS)
-    hit = ios[builds.shown(config, users, value.user[ios], value.ts_ms[ios]) == k]
-    utc_s = value.ts_ms[hit] // 1000
-    offset_s = geography.utc_to_local(utc_s, users.tz[value.user[hit]], config.window_start,
-                                      config.scale.days) - utc_s
+    since, until = builds.running_ms(config, users, IOS, k)
+    hit = np.flatnonzero((value.ts_ms >= since[value.user]) & (value.ts_ms < until[value.user]))
+    user, utc_s = value.user[hit], value.ts_ms[hit] // 1000
+    offset_s = geography.utc_to_local(utc_s, users.tz[user], config.window_start, config.scale.days) - utc_s
     ts = value.ts_ms.copy()
     ts[hit] += offset_s * 1000
-    ctx.count(NAME, "affected_users", len(np.unique(value.user[hit])))
+    ctx.count(NAME, "affected_users", np.count_nonzero(np.bincount(user)))
     # the shift's distribution, in quarter hours (every UTC offset is a multiple of 15 minutes)
-    quarters, n = np.unique(offset_s // 900, return_counts=True)
-    for q, c in zip(quarters.tolist(), n.tolist(), strict=True):
-        ctx.count(NAME, f"{SHIFT}{q}", c)
+    quarters = offset_s // 900
+    west = int(quarters.min(initial=0))  # offsets west of UTC are negative; bincount counts from 0
+    for q, n in enumerate(np.bincount(quarters - west).tolist()):
+        if n:
+            ctx.count(NAME, f"{SHIFT}{q + west}", n)
     return value.replace(ts_ms=ts)
 
 
