@@ -56,6 +56,17 @@ def test_every_table_has_the_schema_columns_types_and_nullability(tiny_dataset: 
             assert actual == [(c.name, c.type, c.nullable) for c in table.columns], table.name
 
 
+def test_columns_are_stored_with_the_compression_the_schema_names(tiny_dataset: Path) -> None:
+    with synth.connect(tiny_dataset) as con:
+        for table in (schema.EVENTS, schema.SERVER_EVENTS):
+            used = dict(con.execute(
+                "SELECT column_name, list(DISTINCT lower(compression)) FROM pragma_storage_info(?) "
+                "WHERE segment_type <> 'VALIDITY' GROUP BY ALL", [table.name]).fetchall())
+            named = {c.name: {c.compression} for c in table.columns if c.compression}
+            # a segment whose values are all equal is stored as a constant, whatever the codec
+            assert named and {name: set(used[name]) - {"constant"} for name in named} == named, table.name
+
+
 def test_the_core_tables_have_rows(tiny_dataset: Path) -> None:
     with synth.connect(tiny_dataset) as con:
         for table in (schema.USERS, schema.EVENTS, schema.VIDEOS, schema.DATASET_INFO):
