@@ -211,7 +211,9 @@ class Config:
 
     seed: int = DEFAULT_SEED
     scale: Scale = SCALES[DEFAULT_SCALE]
-    block_users: int = 4_096  # users simulated together; fixed so output never depends on --workers
+    # users simulated together; fixed so output never depends on --workers. 2,048 keeps a block's arrays small
+    # enough to stay cheap (bigger is slower per event) and gives the small scale five blocks to share out.
+    block_users: int = 2_048
 
     # Population: share of accounts that signed up before the window (the established base).
     established_share: float = 0.55
