@@ -1,6 +1,6 @@
 """Synthesizer speed: events/s into DuckDB (small and ~100M events), peak RSS, and the ratio to a Faker loop.
 
-Usage: python benchmarks/bench_synth.py [--skip-large] [--events-target N] [--workers N] [--faker-rows N]
+Usage: python benchmarks/bench_synth.py [--skip-large] [--events-target N] [--workers N] [--faker-rows N] [--repeat N]
 """
 
 from __future__ import annotations
@@ -160,6 +160,7 @@ def main() -> None:
                         help="resize the large build to about this many events (default: the large scale as is)")
     parser.add_argument("--workers", type=int, default=default_workers())
     parser.add_argument("--faker-rows", type=int, default=20_000)
+    parser.add_argument("--repeat", type=int, default=3, help="small builds, planted and clean, to take the best of")
     parser.add_argument("--tmp", type=Path, default=None, help="folder for the temporary datasets")
     args = parser.parse_args()
 
@@ -167,9 +168,15 @@ def main() -> None:
     runs = []
     with tempfile.TemporaryDirectory(prefix="bench-synth-", dir=args.tmp) as tmp:
         folder = Path(tmp)
-        runs.append(timed_build("small", small, folder, args.workers))
-        clean = timed_build("small, clean world", small.replace(disabled=frozenset(PLANT_NAMES)), folder,
-                            args.workers)
+        # Alternate planted and clean builds and keep each one's fastest: the first build of a process pays for
+        # cold caches, and other work on the machine comes and goes.
+        planted_runs, clean_runs = [], []
+        for _ in range(args.repeat):
+            planted_runs.append(timed_build("small", small, folder, args.workers))
+            clean_runs.append(timed_build("small, clean world", small.replace(disabled=frozenset(PLANT_NAMES)),
+                                          folder, args.workers))
+        runs.append(min(planted_runs, key=lambda r: r.seconds))
+        clean = min(clean_runs, key=lambda r: r.seconds)
         if not args.skip_large:
             large = config_for("large")
             if args.events_target:
@@ -191,8 +198,8 @@ def main() -> None:
         print(row(f"{r.label}: peak RSS, all processes", f"{r.peak_rss / 2**30:.2f} GB", f"<= {TARGET_RSS_GB} GB",
                   r.peak_rss <= TARGET_RSS_GB * 2**30))
     for how, planted_s, clean_s in (("wall", runs[0].seconds, clean.seconds),
-                                    ("CPU", runs[0].parent_cpu + runs[0].worker_cpu,
-                                     clean.parent_cpu + clean.worker_cpu)):
+                                    ("CPU", min(r.parent_cpu + r.worker_cpu for r in planted_runs),
+                                     min(r.parent_cpu + r.worker_cpu for r in clean_runs))):
         print(row(f"small: planted / clean build time ({how})", f"{planted_s / clean_s:.2f}x",
                   f"<= {TARGET_PLANT_RATIO}x", planted_s / clean_s <= TARGET_PLANT_RATIO))
     if len(runs) > 1:
