@@ -7,8 +7,13 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import json
 import os
+import pickle
 import random
+import resource
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -34,25 +39,29 @@ TARGET_PLANT_RATIO = 1.3  # every phenomenon planted vs the clean world
 
 
 class TreeMonitor:
-    """Samples the RSS and CPU time of this process and all its descendants while a build runs."""
+    """Samples the RSS and CPU time of a process and all its descendants while it runs."""
 
-    def __init__(self, interval_s: float = 0.05) -> None:
+    def __init__(self, root: psutil.Process, interval_s: float = 0.05) -> None:
         self.interval_s = interval_s
         self.peak_rss = 0
-        self._cpu: dict[int, float] = {}
-        self._me = psutil.Process()
+        self.cpu: dict[int, float] = {}
+        self._root = root
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _sample(self) -> None:
         rss = 0
-        for proc in [self._me, *self._me.children(recursive=True)]:
+        try:
+            tree = [self._root, *self._root.children(recursive=True)]
+        except psutil.Error:
+            return
+        for proc in tree:
             try:
                 rss += proc.memory_info().rss
                 times = proc.cpu_times()
             except psutil.Error:
                 continue
-            self._cpu[proc.pid] = times.user + times.system
+            self.cpu[proc.pid] = times.user + times.system
         self.peak_rss = max(self.peak_rss, rss)
 
     def _run(self) -> None:
@@ -60,22 +69,12 @@ class TreeMonitor:
             self._sample()
 
     def __enter__(self) -> TreeMonitor:
-        self._sample()
-        self._cpu0 = dict(self._cpu)
         self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
-        self._sample()
-
-    def cpu_seconds(self) -> tuple[float, float]:
-        """CPU seconds used during the run by this process and by its descendants."""
-        me = self._me.pid
-        parent = self._cpu.get(me, 0.0) - self._cpu0.get(me, 0.0)
-        children = sum(v - self._cpu0.get(pid, 0.0) for pid, v in self._cpu.items() if pid != me)
-        return parent, children
 
 
 @dataclasses.dataclass
@@ -97,25 +96,35 @@ class Run:
         return self.events / ((self.parent_cpu + self.worker_cpu) / (os.cpu_count() or 1))
 
 
+def build_one() -> None:
+    """Child side of timed_build: build the pickled (config, out, workers) and print the result as JSON."""
+    config, out, workers = pickle.load(sys.stdin.buffer)
+    meta = build(config, out, workers=workers, progress=False)
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    print(json.dumps({"events": int(meta["events_rows"]), "cpu": own.ru_utime + own.ru_stime}))
+
+
 def timed_build(label: str, config: Config, folder: Path, workers: int) -> Run:
+    """Build in a fresh process, as `synth build` does, so that every build pays the same start-up."""
     out = folder / f"{config.scale.name}.duckdb"
-    with TreeMonitor() as monitor:
-        started = time.perf_counter()
-        meta = build(config, out, workers=workers, progress=True)
-        seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    child = subprocess.Popen([sys.executable, __file__, "--build-one"], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE)
+    with TreeMonitor(psutil.Process(child.pid)) as monitor:
+        printed, _ = child.communicate(pickle.dumps((config, out, workers)))
+    seconds = time.perf_counter() - started
+    if child.returncode:
+        raise SystemExit(f"the {label} build failed (exit {child.returncode})")
+    result = json.loads(printed)
     for p in folder.iterdir():
         p.unlink()
-    return Run(label, int(meta["events_rows"]), seconds, monitor.peak_rss, *monitor.cpu_seconds())
+    workers_cpu = sum(cpu for pid, cpu in monitor.cpu.items() if pid != child.pid)
+    return Run(label, result["events"], seconds, monitor.peak_rss, result["cpu"], workers_cpu)
 
 
-def faker_rows_per_s(rows: int, config: Config) -> tuple[float, float]:
-    """A row-per-event Faker loop producing the events columns, then the same Arrow -> DuckDB insert;
-    rows per wall-clock second and per CPU second."""
-    fake = Faker()
-    Faker.seed(1)
-    rnd = random.Random(1)
+def faker_events(fake: Faker, rnd: random.Random, rows: int, config: Config) -> pa.Table:
+    """The events columns from a row-per-event Faker loop."""
     start, end = config.window_start, config.window_end
-    started, cpu_started = time.perf_counter(), time.process_time()
     data: dict[str, list] = {c: [] for c in schema.EVENTS.column_names}
     for _ in range(rows):
         ts = fake.date_time_between(start_date=start, end_date=end)
@@ -132,13 +141,24 @@ def faker_rows_per_s(rows: int, config: Config) -> tuple[float, float]:
         data["video_id"].append(fake.pyint(0, 10**9) if view else None)
         data["watch_ms"].append(fake.pyint(500, 120_000) if view else None)
         data["amount_cents"].append(fake.pyint(99, 9999) if name == "purchase" else None)
-    faked = pa.table(data)
+    return pa.table(data)
+
+
+def faker_rows_per_s(rows: int, config: Config) -> tuple[float, float]:
+    """The Faker loop, warmed up, then the same Arrow -> DuckDB insert; rows per wall-clock and per CPU second."""
+    fake = Faker()
+    Faker.seed(1)
+    rnd = random.Random(1)
     con = duckdb.connect()
     con.execute(schema.EVENTS.ddl())
+    faker_events(fake, rnd, 500, config)  # Faker loads its providers on first use
+    started, cpu_started = time.perf_counter(), time.process_time()
+    faked = faker_events(fake, rnd, rows, config)
     con.register("faked", faked)
     con.execute("INSERT INTO events SELECT * FROM faked")
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     con.close()
-    return rows / (time.perf_counter() - started), rows / (time.process_time() - cpu_started)
+    return rows / seconds, rows / cpu
 
 
 def sized(config: Config, events_target: int, events_per_user: float) -> Config:
@@ -162,7 +182,11 @@ def main() -> None:
     parser.add_argument("--faker-rows", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=3, help="small builds, planted and clean, to take the best of")
     parser.add_argument("--tmp", type=Path, default=None, help="folder for the temporary datasets")
+    parser.add_argument("--build-one", action="store_true", help=argparse.SUPPRESS)  # timed_build's child
     args = parser.parse_args()
+    if args.build_one:
+        build_one()
+        return
 
     small = config_for("small")
     runs = []
