@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-SCHEMA_VERSION = 1
+from synth.world import geography, releases
+
+SCHEMA_VERSION = 2  # 2: country and app_version are ENUMs
 
 EVENT_NAMES = (
     "app_open", "video_view", "like", "comment", "share", "follow", "search",
@@ -14,6 +16,10 @@ EVENT_NAMES = (
 SERVER_EVENT_NAMES = ("like", "comment", "follow", "post_publish", "purchase")
 PLATFORMS = ("ios", "android")
 DEVICE_TIERS = ("low", "mid", "high")
+# Sorted, so that an ENUM orders like the text it stands for; every version label has a two-digit minor, so
+# text order is release order too.
+COUNTRY_CODES = tuple(sorted(geography.COUNTRY_CODES))
+APP_VERSIONS = tuple(releases.version_names(releases.LABELLED))
 
 
 def enum(values: tuple[str, ...]) -> str:
@@ -58,11 +64,11 @@ USERS = Table(
         Column("user_id", "BIGINT", "Account id, assigned in signup order."),
         Column("username", "VARCHAR", "Public handle (cosmetic)."),
         Column("signup_ts", "TIMESTAMP", "Signup time, UTC. Earlier than the window for the established base."),
-        Column("country", "VARCHAR", "Home country, ISO 3166-1 alpha-2."),
+        Column("country", enum(COUNTRY_CODES), "Home country, ISO 3166-1 alpha-2."),
         Column("timezone", "VARCHAR", "Home IANA time zone; local calendar days follow it (DST included)."),
         Column("platform", enum(PLATFORMS), "Operating system of the user's phone."),
         Column("device_tier", enum(DEVICE_TIERS), "Phone price class: low, mid or high."),
-        Column("app_version", "VARCHAR", "App version installed at the end of the window."),
+        Column("app_version", enum(APP_VERSIONS), "App version installed at the end of the window."),
         Column("acquisition_channel", "VARCHAR", "How the account was acquired (organic, paid_social, ...)."),
         Column("age_band", "VARCHAR", "Self-reported age band, e.g. 18-24."),
     ),
@@ -80,8 +86,8 @@ EVENTS = Table(
         Column("event_ts", "TIMESTAMP", "When it happened, by the device clock, UTC.", compression="bitpacking"),
         Column("received_ts", "TIMESTAMP", "When the server received it, UTC.", compression="bitpacking"),
         Column("platform", enum(PLATFORMS), "Platform of the device that sent the event.", compression="rle"),
-        Column("app_version", "VARCHAR", "App version that sent the event."),
-        Column("country", "VARCHAR", "Country of the device (ISO-2) when the event was sent."),
+        Column("app_version", enum(APP_VERSIONS), "App version that sent the event."),
+        Column("country", enum(COUNTRY_CODES), "Country of the device (ISO-2) when the event was sent."),
         Column("video_id", "BIGINT", "Video concerned (views, likes, comments, shares, posts).", True,
                compression="rle"),
         Column("watch_ms", "INTEGER", "Milliseconds watched; video_view only.", True, compression="bitpacking"),
@@ -132,7 +138,7 @@ APP_RELEASES = Table(
     "The app's release calendar: every version, per platform.",
     (
         Column("platform", enum(PLATFORMS), "Platform the build is for."),
-        Column("app_version", "VARCHAR", "Version label (events.app_version)."),
+        Column("app_version", enum(APP_VERSIONS), "Version label (events.app_version)."),
         Column("release_ts", "TIMESTAMP", "When it reached the app store, UTC."),
         Column("rollout_pct", "INTEGER", "Share of phones offered the update, in percent."),
     ),

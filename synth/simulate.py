@@ -37,7 +37,11 @@ def release_calendar(config: Config) -> tuple[np.ndarray, ...]:
 
 def version_names(config: Config) -> list[str]:
     """Labels of every version on the calendar."""
-    return releases.version_names(max(len(r) for r in release_calendar(config)))
+    n = max(len(r) for r in release_calendar(config))
+    if n > releases.LABELLED:
+        raise ValueError(f"the window needs {n} app versions, but the schema labels {releases.LABELLED}: "
+                         "raise releases.LABELLED")
+    return releases.version_names(n)
 
 
 def background_pushes(users: Users, days: Days, config: Config, rng: np.random.Generator

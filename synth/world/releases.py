@@ -8,6 +8,7 @@ import numpy as np
 
 RELEASE_EVERY_DAYS = 14
 FIRST_MINOR = 20  # 8.20.0 is the first release on the calendar, well before any window
+LABELLED = 80  # versions 8.20.0 to 8.99.0 (releases until late 2026): the labels the dataset's schema knows
 PLATFORM_DELAY_DAYS = (0, 2)  # iOS ships first; Android follows two days later
 EPOCH = datetime(2024, 1, 8)
 

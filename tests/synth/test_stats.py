@@ -21,11 +21,11 @@ def make_db(path: Path, start: str, end: str, users: list[tuple], events: list[t
     for t in schema.TABLES:
         con.execute(t.ddl())
     con.executemany(
-        "INSERT INTO users VALUES (?, 'u', ?, 'US', ?, 'ios', 'mid', '1.0', 'organic', '25-34')",
+        "INSERT INTO users VALUES (?, 'u', ?, 'US', ?, 'ios', 'mid', '8.20.0', 'organic', '25-34')",
         [list(u) for u in users],
     )
     con.executemany(
-        "INSERT INTO events VALUES (?, ?, ?, ?, ?, 'ios', '1.0', 'US', NULL, ?, NULL)",
+        "INSERT INTO events VALUES (?, ?, ?, ?, ?, 'ios', '8.20.0', 'US', NULL, ?, NULL)",
         [[i, e[0], e[1], e[2], e[2], e[3] if len(e) > 3 else None] for i, e in enumerate(events)],
     )
     con.executemany("INSERT INTO dataset_info VALUES (?, ?)", [["window_start", start], ["window_end", end]])
