@@ -1,5 +1,6 @@
 """The simulation's building blocks behave as their docstrings promise."""
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -8,10 +9,10 @@ import pyarrow.compute as pc
 import pytest
 
 from synth import rng as streams
-from synth import vec
+from synth import schema, vec
 from synth.config import config_for
 from synth.plant import PLANT_NAMES
-from synth.simulate import simulate_block
+from synth.simulate import simulate_block, version_names
 from synth.world import geography, population
 from synth.world.sessions import Sessions, space_out
 
@@ -113,3 +114,29 @@ def test_funnels_never_skip_a_step():
                            ("edit_open", "post_publish"), ("product_view", "add_to_cart"),
                            ("add_to_cart", "checkout_start"), ("checkout_start", "purchase")]:
         assert counts.get(later, 0) <= counts[earlier]
+
+
+def test_sort_by_pair_is_lexsort_with_ties_kept_in_order():
+    draw = np.random.default_rng(4)
+    major, minor = draw.integers(0, 50, 5_000), draw.integers(-1_000, 1_000, 5_000)
+    assert vec.sort_by_pair(major, minor).tolist() == np.lexsort((minor, major)).tolist()
+    assert vec.sort_by_pair(np.zeros(0, int), np.zeros(0, int)).tolist() == []
+
+
+def test_daily_sampled_utc_offsets_match_every_hour_across_dst_changes():
+    start = datetime(2025, 3, 1)
+    for wall_clock in (True, False):
+        table = geography.utc_offsets(start, 300 * 24, 48, wall_clock)
+        for i, name in enumerate(geography.TIMEZONES):
+            tz = ZoneInfo(name)
+            for h in range(0, table.shape[1], 7):  # every 7th hour visits every hour of the day
+                moment = start + timedelta(hours=h - 48)
+                aware = moment.replace(tzinfo=tz) if wall_clock else moment.replace(tzinfo=UTC).astimezone(tz)
+                assert table[i, h] == aware.utcoffset().total_seconds(), (name, h, wall_clock)
+
+
+def test_a_window_past_the_schemas_version_labels_is_refused():
+    config = config_for("small")
+    assert set(version_names(config)) <= set(schema.APP_VERSIONS)
+    with pytest.raises(ValueError, match="raise releases.LABELLED"):
+        version_names(config.replace(scale=dataclasses.replace(config.scale, days=2_000)))
