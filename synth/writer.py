@@ -8,10 +8,10 @@ import hashlib
 import json
 import multiprocessing
 import os
+import secrets
 import shutil
 import signal
 import sys
-import tempfile
 import threading
 import time
 from collections import defaultdict, deque
@@ -74,7 +74,8 @@ def _remove_stale_temps(out: Path) -> None:
 
 
 def _exchange_dir() -> Path | None:
-    """A fresh RAM-backed folder for handing blocks from workers to the parent, if the machine has room."""
+    """A fresh RAM-backed folder for handing blocks from workers to the parent, if the machine has room.
+    Only its name: the workers create it, so a build killed before they started leaves nothing behind."""
     if not (SHM.is_dir() and os.access(SHM, os.W_OK)):
         return None
     for stale in SHM.glob(f"{EXCHANGE_PREFIX}*"):
@@ -83,13 +84,15 @@ def _exchange_dir() -> Path | None:
             shutil.rmtree(stale, ignore_errors=True)
     if shutil.disk_usage(SHM).free < SHM_MIN_FREE:
         return None
-    return Path(tempfile.mkdtemp(prefix=f"{EXCHANGE_PREFIX}{os.getpid()}-", dir=SHM))
+    return SHM / f"{EXCHANGE_PREFIX}{os.getpid()}-{secrets.token_hex(6)}"
 
 
 def _init_worker(parent: int, folder: Path | None) -> None:
     """Worker initializer: Ctrl-C is the parent's to handle, and a killed build (SIGKILL gives it no chance
     to clean up) takes its workers and their exchange folder along."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if folder is not None:
+        folder.mkdir(mode=0o700, exist_ok=True)  # before the watch starts, which removes it
 
     def watch() -> None:
         while _pid_alive(parent):

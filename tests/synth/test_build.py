@@ -166,6 +166,22 @@ build(config_for("medium", seed=3), Path(sys.argv[1]), workers=2, progress=False
 """
 
 
+def test_the_exchange_folder_exists_only_once_a_worker_that_removes_it_does(tmp_path: Path) -> None:
+    folder = writer._exchange_dir()
+    if folder is None:
+        pytest.skip("no writable /dev/shm with room on this machine")
+    assert not folder.exists()  # a build killed before its workers start leaves nothing in RAM
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    # a worker whose build is already gone: it makes the folder, sees the parent dead, removes it and quits
+    worker = subprocess.run([sys.executable, "-c", "import sys, time; from pathlib import Path; "
+                             "from synth.writer import _init_worker; "
+                             "_init_worker(int(sys.argv[1]), Path(sys.argv[2])); time.sleep(30)",
+                             str(dead.pid), str(folder)], timeout=20)
+    assert worker.returncode == 1
+    assert not folder.exists()
+
+
 def test_a_killed_build_keeps_the_old_dataset_and_leaves_nothing_running(
     tiny_dataset: Path, tiny_config: Config, tmp_path: Path
 ) -> None:
