@@ -156,12 +156,22 @@ def _simulated_blocks(config: Config, workers: int, check: Callable[[], None]
     # A bounded window of blocks in flight keeps memory flat while the parent inserts.
     todo = iter(range(n))
     pending: deque[Future] = deque()
+    failed: list[BaseException] = []
+
+    def start() -> None:
+        try:
+            pending.extend(submit(b) for b in islice(todo, 2 * workers))
+        except BaseException as error:  # raised again in the caller's thread, where the build can fail
+            failed.append(error)
+
     # The first submissions wait for the fork server to import its modules: let the caller go on meanwhile.
-    starter = threading.Thread(target=lambda: pending.extend(submit(b) for b in islice(todo, 2 * workers)))
+    starter = threading.Thread(target=start)
     starter.start()
 
     def results() -> Iterator[dict[str, pa.Table]]:
         starter.join()
+        if failed:
+            raise failed[0]
         while pending:
             head = pending.popleft()
             while not wait([head], timeout=0.2).done:

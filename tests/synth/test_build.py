@@ -166,6 +166,23 @@ build(config_for("medium", seed=3), Path(sys.argv[1]), workers=2, progress=False
 """
 
 
+def test_workers_that_cannot_start_fail_the_build_and_keep_the_old_dataset(
+    tiny_dataset: Path, tiny_config: Config, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class NoWorkers(writer.ProcessPoolExecutor):
+        def submit(self, *args, **kwargs):
+            raise OSError("cannot start a worker process")
+
+    monkeypatch.setattr(writer, "ProcessPoolExecutor", NoWorkers)
+    out = tmp_path / "clipstream.duckdb"
+    shutil.copy(tiny_dataset, out)
+    before = file_digest(out)
+    with pytest.raises(OSError, match="cannot start a worker"):
+        build(tiny_config, out, workers=2, progress=False)
+    assert file_digest(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["clipstream.duckdb"]
+
+
 def test_the_exchange_folder_exists_only_once_a_worker_that_removes_it_does(tmp_path: Path) -> None:
     folder = writer._exchange_dir()
     if folder is None:
