@@ -65,6 +65,8 @@ class Log:
     def take(self, index: np.ndarray) -> Log:
         """The events at `index` (a mask or positions; repeats duplicate)."""
         index = np.asarray(index)
+        if index.dtype == bool and len(index) != len(self):
+            raise IndexError(f"a mask of {len(index)} rows for a log of {len(self)}")
         at = np.flatnonzero(index) if index.dtype == bool else index
         rows = at if self._rows is None else self._rows[at]
         return Log._view(self._source, rows, {k: v[at] for k, v in self._changed.items()})

@@ -49,6 +49,11 @@ def test_concat_of_unrelated_logs():
     assert Log.concat(make(2), make(3)).user.tolist() == [0, 1, 0, 1, 2]
 
 
+def test_a_mask_of_the_wrong_length_is_refused():
+    with pytest.raises(IndexError, match="mask of 5 rows for a log of 6"):
+        make().take(np.ones(5, dtype=bool))
+
+
 def test_unknown_or_missing_columns_are_refused():
     with pytest.raises(TypeError, match="columns"):
         Log(user=np.arange(2))
