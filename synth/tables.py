@@ -153,8 +153,8 @@ def clean_counts_table(config: Config, log: Log) -> pa.Table:
     key = (log.ts_ms // DAY_MS) * 32 + log.name
     low = int(key.min(initial=0))
     counts = np.bincount(key - low)
-    values = np.flatnonzero(counts)
-    counts, values = counts[values], values + low
+    present = np.flatnonzero(counts)
+    values, counts = present + low, counts[present]
     day_ms = (values // 32) * DAY_MS
     return shaped(schema.CLEAN_EVENT_COUNTS, {
         "day": pc.cast(timestamps(config, day_ms), pa.date32()),
