@@ -192,8 +192,7 @@ def main() -> None:
     runs = []
     with tempfile.TemporaryDirectory(prefix="bench-synth-", dir=args.tmp) as tmp:
         folder = Path(tmp)
-        # Alternate planted and clean builds and keep each one's fastest: the first build of a process pays for
-        # cold caches, and other work on the machine comes and goes.
+        # Alternate planted and clean builds and keep each one's fastest: other work on the machine comes and goes.
         planted_runs, clean_runs = [], []
         for _ in range(args.repeat):
             planted_runs.append(timed_build("small", small, folder, args.workers))
