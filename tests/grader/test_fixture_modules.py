@@ -1,14 +1,11 @@
 """The fixture modules end to end: solutions pass their own checks, mistakes are named, exercises run unanswered."""
 
-import json
-
 import nbformat
 import pytest
-from notebook_helpers import check_cells, shown
+from notebook_helpers import assert_solved, assert_unanswered, check_cells, instructor_feedback, shown
 from notebook_support import EXERCISES, FIXTURE_MODULES, SOLUTIONS, kernel_env
 
 from grader.key import execute
-from grader.markers import is_instructor
 from grader.spec import Choice, Figure, Interval, Scalar, Set, Table
 
 
@@ -33,18 +30,13 @@ def test_the_fixture_modules_together_use_every_answer_kind(fixture_keys):
 @pytest.mark.parametrize("module", FIXTURE_MODULES)
 def test_every_fixture_solution_passes_all_its_own_checks(module, solved, fixture_keys):
     notebook, home = solved[module]
-    questions = list(fixture_keys[module].questions)
-    results = [shown(c, streams=False) for c in check_cells(notebook)]
-    assert [r.split(":")[0] for r in results] == questions
-    assert all(r.startswith(f"{q}: correct") for q, r in zip(questions, results, strict=True)), results
-    progress = json.loads((home / "progress.json").read_text())["modules"][module]
-    assert sorted(q for q, entry in progress.items() if entry["passed"]) == sorted(questions)
+    assert_solved(notebook, home, module, list(fixture_keys[module].questions))
 
 
 @pytest.mark.parametrize("module", FIXTURE_MODULES)
 def test_each_registered_mistake_when_submitted_is_recognised_and_named(module, solved, fixture_keys):
     notebook, _ = solved[module]
-    feedback = "\n".join(shown(c) for c in notebook.cells if c.cell_type == "code" and is_instructor(c.source))
+    feedback = instructor_feedback(notebook)
     for question_id, mistakes in fixture_keys[module].mistakes.items():
         for name in mistakes:
             assert f"{question_id}: not yet" in feedback
@@ -55,11 +47,6 @@ def test_each_registered_mistake_when_submitted_is_recognised_and_named(module, 
 def test_every_unanswered_exercise_runs_and_reports_not_answered_yet_for_each_question(
         module, fixture_keys, fresh_dataset, tmp_path):
     notebook, home = run(EXERCISES / f"{module}.ipynb", tmp_path, fresh_dataset)
-    results = [shown(c, streams=False) for c in check_cells(notebook)]
-    assert [r.split(":")[0] for r in results] == list(fixture_keys[module].questions)
-    for result in results:
-        assert "Not answered yet" in result, result
-    assert not (home / "progress.json").exists(), "an unanswered question is not an attempt"
+    assert_unanswered(notebook, home, list(fixture_keys[module].questions))
     first_check = check_cells(notebook)[0]
     assert "Building the answer key of" in shown(first_check)  # the key was built inside the student's kernel
-    assert not any(o.output_type == "error" for c in notebook.cells if c.cell_type == "code" for o in c.outputs)

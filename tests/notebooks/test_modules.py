@@ -1,12 +1,11 @@
 """Every module end to end on a dataset other than the default: solutions pass, mistakes are named, blanks run."""
 
-import json
 import re
 
 import nbformat
 import pytest
 from conftest import EXERCISES, MODULES, SOLUTIONS, run_notebook
-from notebook_helpers import check_cells, shown
+from notebook_helpers import assert_solved, assert_unanswered, check_cells, instructor_feedback, shown
 
 from grader.build import build
 from grader.markers import is_instructor
@@ -32,12 +31,7 @@ def test_there_are_modules_and_each_has_six_questions(module_keys):
 @pytest.mark.parametrize("module", MODULES)
 def test_every_solution_passes_all_its_own_checks(module, solved, module_keys):
     notebook, home = solved[module]
-    questions = list(module_keys[module].questions)
-    results = [shown(c, streams=False) for c in check_cells(notebook)]
-    assert [r.split(":")[0] for r in results] == questions
-    assert all(r.startswith(f"{q}: correct") for q, r in zip(questions, results, strict=True)), results
-    progress = json.loads((home / "progress.json").read_text())["modules"][module]
-    assert sorted(q for q, entry in progress.items() if entry["passed"]) == sorted(questions)
+    assert_solved(notebook, home, module, list(module_keys[module].questions))
 
 
 @pytest.mark.parametrize("module", MODULES)
@@ -46,7 +40,7 @@ def test_every_question_has_a_known_mistake_and_each_when_submitted_is_recognise
     notebook, _ = solved[module]
     key = module_keys[module]
     assert set(key.mistakes) == set(key.questions), "every question registers at least one known mistake"
-    feedback = "\n".join(shown(c) for c in notebook.cells if c.cell_type == "code" and is_instructor(c.source))
+    feedback = instructor_feedback(notebook)
     for question_id, mistakes in key.mistakes.items():
         assert mistakes, question_id
         for name in mistakes:
@@ -57,12 +51,7 @@ def test_every_question_has_a_known_mistake_and_each_when_submitted_is_recognise
 def test_every_blank_exercise_runs_top_to_bottom_and_reports_not_answered_yet_everywhere(
         module, tiny_dataset, module_keys, tmp_path):
     notebook = run_notebook(EXERCISES / f"{module}.ipynb", tiny_dataset, tmp_path / "home")
-    results = [shown(c, streams=False) for c in check_cells(notebook)]
-    assert [r.split(":")[0] for r in results] == list(module_keys[module].questions)
-    for result in results:
-        assert "Not answered yet" in result, result
-    assert not (tmp_path / "home" / "progress.json").exists(), "an unanswered question is not an attempt"
-    assert not any(o.output_type == "error" for c in notebook.cells if c.cell_type == "code" for o in c.outputs)
+    assert_unanswered(notebook, tmp_path / "home", list(module_keys[module].questions))
 
 
 def test_every_exercise_equals_a_fresh_build_of_its_solution():
