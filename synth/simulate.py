@@ -120,10 +120,11 @@ def simulate_block(config: Config, block: int) -> dict[str, pa.Table]:
     # the app version is the one that really ran, whatever the device clock then wrote into event_ts
     true_version = releases.version_at(log.ts_ms // 1000, users.platform[log.user], lag[log.user], calendar)
     client_version = true_version[first_position(log.seq)[client.seq]]
+    labels = version_names(config)
     out = {
         "users": tables.users_table(config, users, names.usernames(rng, len(users), config.seed), end_version,
-                                    version_names(config)),
-        "events": tables.events_table(config, block, users, client, client_version, version_names(config)),
+                                    labels),
+        "events": tables.events_table(config, block, users, client, client_version, labels),
         "videos": videos,
         "server_events": tables.server_table(config, block, users, server, np.zeros(len(server), bool)),
         "truth.true_sessions": tables.true_sessions_table(config, users, log),
