@@ -46,3 +46,16 @@ def module_keys(tiny_dataset: Path) -> dict:
     from grader.key import load_key
 
     return {m: load_key(m, tiny_dataset, solutions=SOLUTIONS, progress=False) for m in MODULES}
+
+
+@pytest.fixture(scope="session")
+def corpus_db(tiny_dataset: Path):
+    """A student's read-only connection to the tiny dataset, with modules 02-03's `unique_events` view."""
+    from corpus import UNIQUE_EVENTS
+
+    from synth.dataset import connect
+
+    db = connect(tiny_dataset)
+    db.execute(UNIQUE_EVENTS)
+    yield db
+    db.close()

@@ -1,0 +1,204 @@
+"""The answer corpus's machinery: named right and wrong answers per question, judged as check() judges them.
+
+A module's corpus file registers answers with `@corpus.right(question)` and `@corpus.wrong(question, reason)`;
+each is a function of a workbench (the tiny dataset's connection and shared intermediate frames) that returns
+what a student would pass to check(). `judge` runs the same flow as `grader.session.Session.check`: turn the
+raw answer into data, then compare it with the key, its registered mistakes and its planted truth.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import duckdb
+import matplotlib
+import pandas as pd
+import pytest
+
+from grader.compare import compare
+from grader.feedback import render_text
+from grader.key import Key
+from grader.outcome import Outcome, outcome_for_error
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402  (after choosing the non-interactive backend)
+
+# The window's bounds as every module's solutions compute them: timestamps, and the days they span.
+BOUNDS = """
+    bounds AS (
+        SELECT CAST(MAX(value) FILTER (WHERE key = 'window_start') AS TIMESTAMP) AS window_start,
+               CAST(MAX(value) FILTER (WHERE key = 'window_end') AS TIMESTAMP) AS window_end
+        FROM dataset_info
+    )"""
+LOCAL_TS = "((events.event_ts AT TIME ZONE 'UTC') AT TIME ZONE users.timezone)"
+UNIQUE_EVENTS = """
+    CREATE OR REPLACE TEMP VIEW unique_events AS
+    SELECT * FROM events
+    QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY received_ts, event_ts) = 1
+"""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answer a student could hand in: `reason` (a regex) is what the feedback of a wrong one must say."""
+
+    question: str
+    name: str
+    build: Callable[[Any], Any]
+    reason: str | None = None
+    xfail: str | None = None
+
+    def param(self) -> Any:
+        marks = [pytest.mark.xfail(strict=True, reason=self.xfail)] if self.xfail else []
+        return pytest.param(self, id=f"{self.question}-{self.name}", marks=marks)
+
+
+class Corpus:
+    """The right and wrong answers of one module, registered by decorators in the order written."""
+
+    def __init__(self, module: str) -> None:
+        self.module = module
+        self.answers: list[Answer] = []
+
+    def right(self, question: str, *, xfail: str | None = None) -> Callable:
+        """Register a right answer: it must pass."""
+        def register(build: Callable) -> Callable:
+            self.answers.append(Answer(question, build.__name__, build, xfail=xfail))
+            return build
+        return register
+
+    def wrong(self, question: str, reason: str, *, xfail: str | None = None) -> Callable:
+        """Register a wrong answer: it must fail, and its feedback must match `reason` (a regex, any case)."""
+        def register(build: Callable) -> Callable:
+            self.answers.append(Answer(question, build.__name__, build, reason=reason, xfail=xfail))
+            return build
+        return register
+
+    def rights(self) -> list[Any]:
+        return [a.param() for a in self.answers if a.reason is None]
+
+    def wrongs(self) -> list[Any]:
+        return [a.param() for a in self.answers if a.reason is not None]
+
+    def count(self, question: str, right: bool) -> int:
+        return sum(1 for a in self.answers if a.question == question and (a.reason is None) == right)
+
+
+class Workbench:
+    """A student's kernel on the tiny dataset: `db`, `sql(query) -> DataFrame`, and cached shared frames."""
+
+    def __init__(self, db: duckdb.DuckDBPyConnection) -> None:
+        self.db = db
+
+    def sql(self, query: str) -> pd.DataFrame:
+        return self.db.sql(query).df()
+
+    def one(self, query: str) -> Any:
+        return self.db.sql(query).fetchall()[0][0]
+
+    @cached_property
+    def window(self) -> tuple[pd.Timestamp, pd.Timestamp]:
+        """(window_start, window_end) as timestamps."""
+        start, end = self.db.sql(f"WITH {BOUNDS} SELECT window_start, window_end FROM bounds").fetchall()[0]
+        return pd.Timestamp(start), pd.Timestamp(end)
+
+
+def judge(key: Key, question_id: str, raw: Any) -> tuple[Outcome, Any]:
+    """The Outcome check() gives for `raw`, and the answer as data (None when it is unusable)."""
+    from grader.answers import AnswerError, to_data
+
+    question = key.questions[question_id]
+    try:
+        got = to_data(question.kind, raw)
+    except AnswerError as error:
+        return outcome_for_error(question, str(error)), None
+    finally:
+        plt.close("all")
+    return compare(question, got, key.expected[question_id], key.mistakes[question_id],
+                   truth=key.truth[question_id]), got
+
+
+# --- Feedback must not give the key away -------------------------------------------------------------------------
+
+_NUMBER = re.compile(r"(?<![\w.])-?\d+(?:,\d{3})*(?:\.\d+)?(?:e[-+]?\d+)?(%?)", re.IGNORECASE)
+
+
+def _numbers(data: Any) -> list[float]:
+    """Every number in a key's or an answer's data: cells of tables (not dates or text), interval ends, plotted y."""
+    if isinstance(data, bool) or data is None:
+        return []
+    if isinstance(data, int | float):
+        return [float(data)] if math.isfinite(data) else []
+    if isinstance(data, pd.DataFrame):
+        numeric = data.select_dtypes("number")
+        return [float(v) for v in numeric.to_numpy().ravel() if pd.notna(v)]
+    if isinstance(data, dict):
+        values = [v for s in data.get("series", []) for v in s["y"]]
+        return [float(v) for v in values if v is not None] + [v for k in ("low", "high") for v in _numbers(data.get(k))]
+    if isinstance(data, list | tuple):
+        values = [v for item in data for v in _numbers(item)]
+        return values + ([sum(values) / 2] if len(data) == 2 and len(values) == 2 else [])
+    return []
+
+
+def _shown(token: str, percent: bool, value: float) -> bool:
+    """The number `token` (as written in the feedback) is `value` to the token's precision."""
+    number = float(token.replace(",", ""))
+    if percent:
+        number, value = number, value * 100
+    decimals = len(token.split(".")[1]) if "." in token and "e" not in token.lower() else 0
+    return abs(number - value) <= 0.5 * 10**-decimals * (1 + 1e-9)
+
+
+def key_leaks(text: str, expected: Any, given: Any) -> list[str]:
+    """Numbers in the feedback that are values of the key and not of the student's answer (rounded as shown).
+
+    Trivial numbers (fewer than two significant digits, whole numbers under 10) cannot tell a key apart and are
+    skipped.
+    """
+    key, mine = _numbers(expected), _numbers(given)
+    leaks = []
+    for match in _NUMBER.finditer(text):
+        token, percent = match.group(0).rstrip("%"), bool(match.group(1))
+        digits = token.lstrip("-").replace(",", "").replace(".", "").lstrip("0")
+        if len(digits) < 2:
+            continue
+        if any(_shown(token, percent, v) for v in key) and not any(_shown(token, percent, v) for v in mine):
+            leaks.append(match.group(0))
+    return leaks
+
+
+def assert_no_key_leak(outcome: Outcome, expected: Any, given: Any) -> None:
+    """The rendered feedback holds no value of the key that the student's answer does not hold."""
+    text = render_text(outcome)
+    leaks = key_leaks(text, expected, given)
+    assert not leaks, f"the feedback gives away key value(s) {leaks}:\n{text}"
+
+
+def assert_right(key: Key, answer: Answer, bench: Workbench) -> None:
+    """A right answer passes, and its feedback gives nothing away."""
+    outcome, got = judge(key, answer.question, answer.build(bench))
+    assert outcome.passed, render_text(outcome)
+    assert_no_key_leak(outcome, key.expected[answer.question], got)
+
+
+def assert_wrong(key: Key, answer: Answer, bench: Workbench) -> None:
+    """A wrong answer fails, its feedback says why (`answer.reason`), and it gives no key value away."""
+    outcome, got = judge(key, answer.question, answer.build(bench))
+    text = render_text(outcome)
+    assert not outcome.passed, text
+    assert re.search(answer.reason, text, re.IGNORECASE), f"expected /{answer.reason}/ in:\n{text}"
+    assert_no_key_leak(outcome, key.expected[answer.question], got)
+
+
+def assert_covered(corpus: Corpus, key: Key) -> None:
+    """Every question of the module has at least 3 right and 2 wrong answers in the corpus."""
+    thin = {q: (corpus.count(q, True), corpus.count(q, False)) for q in key.questions
+            if corpus.count(q, True) < 3 or corpus.count(q, False) < 2}
+    assert not thin, f"questions with fewer than 3 right / 2 wrong answers: {thin}"
