@@ -345,27 +345,41 @@ def _label(artist: Any) -> str:
     return "" if label.startswith("_") else label
 
 
-def _figure(kind: Figure, raw: Any) -> dict:
-    """A chart as data: title, axis labels, y-limits and its series (lines, bar groups, scatters).
+def _constant(values: list) -> bool:
+    """Two or more points that all sit at one position: a horizontal or vertical reference drawn with plot()."""
+    present = [v for v in values if v is not None]
+    return len(present) >= 2 and all(v == present[0] for v in present)
 
-    Reference lines (axhline/axvline, drawn outside data coordinates) are not series.
-    """
-    from matplotlib.collections import PathCollection
-    from matplotlib.container import BarContainer
 
-    ax = _axes_of(raw)
-    figure = ax.get_figure()
-    title = ax.get_title() or ax.get_title("left") or ax.get_title("right")
-    if not title and figure is not None:
-        title = figure.get_suptitle()
+def _line_series(ax: Any) -> list[dict]:
+    """Lines in data coordinates; an errorbar's caps are not series and its data line takes the errorbar's label."""
+    from matplotlib.container import ErrorbarContainer
+
+    caps: set[int] = set()
+    labels: dict[int, str] = {}
+    for container in ax.containers:
+        if isinstance(container, ErrorbarContainer):
+            data_line, caplines, _ = container.lines
+            caps.update(id(line) for line in caplines)
+            if data_line is not None:
+                labels[id(data_line)] = _label(container)
     series = []
     for line in ax.get_lines():
-        if line.get_transform() is not ax.transData:
+        if line.get_transform() is not ax.transData or id(line) in caps:
             continue
         # orig=False: the data after unit conversion (dates, categories), as plotted
-        x = np.ma.filled(np.ma.asarray(line.get_xdata(orig=False), dtype=float), np.nan)
-        y = line.get_ydata(orig=False)
-        series.append({"label": _label(line), "kind": "line", "x": _positions(ax.xaxis, x), "y": _floats(y)})
+        x = _positions(ax.xaxis, np.ma.filled(np.ma.asarray(line.get_xdata(orig=False), dtype=float), np.nan))
+        y = _floats(line.get_ydata(orig=False))
+        label = labels.get(id(line)) or _label(line)
+        series.append({"label": label, "kind": "line", "x": x, "y": y, "reference": _constant(x) or _constant(y)})
+    return series
+
+
+def _bar_series(ax: Any) -> list[dict]:
+    """One series per bar group, vertical or horizontal (position along the category axis, bar length as value)."""
+    from matplotlib.container import BarContainer
+
+    series = []
     for container in ax.containers:
         if not isinstance(container, BarContainer):
             continue
@@ -377,24 +391,52 @@ def _figure(kind: Figure, raw: Any) -> dict:
             at = np.array([p.get_x() + p.get_width() / 2 for p in patches])
             size, axis = [p.get_height() for p in patches], ax.xaxis
         series.append({"label": _label(container), "kind": "bar", "x": _positions(axis, at), "y": _floats(size)})
+    return series
+
+
+def _scatter_series(ax: Any) -> list[dict]:
+    """One series per scatter (marker collection)."""
+    from matplotlib.collections import PathCollection
+
+    series = []
     for collection in ax.collections:
         if isinstance(collection, PathCollection):
             offsets = np.ma.filled(np.ma.asarray(collection.get_offsets(), dtype=float), np.nan).reshape(-1, 2)
-            series.append(
-                {
-                    "label": _label(collection),
-                    "kind": "scatter",
-                    "x": _positions(ax.xaxis, offsets[:, 0]),
-                    "y": _floats(offsets[:, 1]),
-                }
-            )
+            x, y = _positions(ax.xaxis, offsets[:, 0]), _floats(offsets[:, 1])
+            series.append({"label": _label(collection), "kind": "scatter", "x": x, "y": y})
+    return series
+
+
+def _has_error_bars(ax: Any) -> bool:
+    """Error bars (errorbar or bars with yerr/xerr) or an uncertainty band (fill_between) are drawn."""
+    from matplotlib.collections import PolyCollection
+    from matplotlib.container import ErrorbarContainer
+
+    bars = any(isinstance(c, ErrorbarContainer) and (c.has_yerr or c.has_xerr) for c in ax.containers)
+    return bars or any(isinstance(c, PolyCollection) for c in ax.collections)
+
+
+def _figure(kind: Figure, raw: Any) -> dict:
+    """A chart as data: title, axis labels, y-limits, its series (lines, bar groups, scatters), whether error bars
+    are drawn and how many text annotations it has.
+
+    Reference lines drawn outside data coordinates (axhline/axvline) are not series; constant lines drawn with
+    plot() are marked `reference` so a comparison can set them aside.
+    """
+    ax = _axes_of(raw)
+    figure = ax.get_figure()
+    title = ax.get_title() or ax.get_title("left") or ax.get_title("right")
+    if not title and figure is not None:
+        title = figure.get_suptitle()
     low, high = ax.get_ylim()
     return {
         "title": title,
         "xlabel": ax.get_xlabel(),
         "ylabel": ax.get_ylabel(),
         "ylim": [float(low), float(high)],
-        "series": series,
+        "series": _line_series(ax) + _bar_series(ax) + _scatter_series(ax),
+        "error_bars": _has_error_bars(ax),
+        "annotations": len(ax.texts),
     }
 
 
@@ -412,7 +454,8 @@ def to_data(kind: Kind | Question, raw: Any) -> Data:
     """Turn a raw answer into comparable data; raise AnswerError (NotAnswered for a scaffold) if it is unusable.
 
     Table -> DataFrame; Scalar -> float | int | str | bool (dates as ISO text); Set -> sorted list;
-    Choice -> the option's text; Interval -> (low, high); Figure -> dict (title, xlabel, ylabel, ylim, series).
+    Choice -> the option's text; Interval -> (low, high); Figure -> dict (title, xlabel, ylabel, ylim, series,
+    error_bars, annotations).
     """
     if isinstance(kind, Question):
         kind = kind.kind

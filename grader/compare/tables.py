@@ -104,6 +104,21 @@ def normalise_column(s: pd.Series, spec: Table) -> _Column:
     return _from_object(s, spec)
 
 
+_IDENTIFYING_KINDS = ("text", "timestamp", "date", "bool")
+
+
+def identifying_columns(spec: Table, key: pd.DataFrame) -> list[str]:
+    """The key's columns that identify a row: `spec.key`, else its compared date, timestamp, text, yes/no columns."""
+    names = {column_key(c): c for c in key.columns}
+    if spec.key is not None:
+        absent = [c for c in spec.key if column_key(c) not in names]
+        if absent:
+            raise ValueError(f"Table(key=...) names {absent}, which the key does not have: {list(key.columns)}.")
+        return [names[column_key(c)] for c in spec.key]
+    compared = list(key.columns) if spec.columns is None else [names[column_key(c)] for c in spec.columns]
+    return [c for c in compared if normalise_column(key[c], spec).kind in _IDENTIFYING_KINDS]
+
+
 def _whole(values: np.ndarray) -> bool:
     """True when every non-NULL value is a whole number small enough to be exact in a float."""
     finite = values[~np.isnan(values)]
