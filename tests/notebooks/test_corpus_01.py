@@ -228,8 +228,7 @@ def the_last_week_only(w):
     return (rows["dau"] / rows["mau"]).mean()
 
 
-@corpus.wrong("stickiness", reason=r"significant (figures|digits)",
-              xfail="engine: a rounded number is reported as matching to N significant figures")
+@corpus.wrong("stickiness", reason=r"significant (figures|digits)")
 def rounded_to_two_decimals(w):
     rows = last_28(w.trailing)
     return round((rows["dau"] / rows["mau"]).mean(), 2)
@@ -275,7 +274,8 @@ def two_counts_cross_joined_as_a_relation(w):
              (SELECT COUNT(DISTINCT user_id) AS n FROM events JOIN users USING (user_id)
               WHERE events.{ACTIVE} AND event_ts > TIMESTAMP '{DAY}' - INTERVAL 20 HOUR
                 AND event_ts < TIMESTAMP '{DAY}' + INTERVAL 40 HOUR
-                AND date_trunc('day', (event_ts AT TIME ZONE 'UTC') AT TIME ZONE users.timezone) = DATE '{DAY}') AS l""")
+                AND date_trunc('day', (event_ts AT TIME ZONE 'UTC') AT TIME ZONE users.timezone)
+                    = DATE '{DAY}') AS l""")
 
 
 @corpus.right("dau_local_vs_utc", xfail=ONE_ROW_SHAPES)
