@@ -110,6 +110,13 @@ class Workbench:
         return pd.Timestamp(start), pd.Timestamp(end)
 
 
+def local_dates(frame: pd.DataFrame, column: str) -> pd.Series:
+    """The local calendar day (a midnight Timestamp) of each UTC timestamp in `column`, in the row's `timezone`."""
+    parts = [group[column].dt.tz_localize("UTC").dt.tz_convert(zone).dt.tz_localize(None).dt.normalize()
+             for zone, group in frame.groupby("timezone")]
+    return pd.concat(parts).reindex(frame.index)
+
+
 def judge(key: Key, question_id: str, raw: Any) -> tuple[Outcome, Any]:
     """The Outcome check() gives for `raw`, and the answer as data (None when it is unusable)."""
     from grader.answers import AnswerError, to_data
