@@ -15,7 +15,7 @@ import pandas as pd
 import pyarrow as pa
 
 from grader.compare.choices import option_key
-from grader.compare.tables import column_key
+from grader.compare.tables import column_key, positional_name
 from grader.feedback import iso_text
 from grader.spec import Choice, Figure, Interval, Kind, Question, Scalar, Set, Table
 
@@ -79,12 +79,54 @@ def _arrow_to_frame(table: pa.Table) -> pd.DataFrame:
     return table.to_pandas()
 
 
+def _is_record(series: pd.Series) -> bool:
+    """A Series that is one row (df.iloc[0], df.mean()): an unnamed index of distinct texts, no text name."""
+    index = series.index
+    return (index.names == [None] and len(index) > 0 and index.is_unique and not isinstance(series.name, str)
+            and all(isinstance(label, str) for label in index))
+
+
+def _list_like(value: Any) -> bool:
+    return isinstance(value, list | tuple | np.ndarray | pd.Series)
+
+
+def _from_mapping(raw: Mapping) -> pd.DataFrame:
+    """A dict of single values is one row; a dict of equally long lists is columns."""
+    values = list(raw.values())
+    if values and not any(_list_like(v) or isinstance(v, Mapping) for v in values):
+        return pd.DataFrame([dict(raw)])
+    if values and all(_list_like(v) for v in values) and len({len(v) for v in values}) == 1:
+        return pd.DataFrame({key: list(value) for key, value in raw.items()})
+    raise AnswerError("A dict answer is one row ({'dau': 1203, 'wau': 4410}) or columns of equal length "
+                      "({'day': [...], 'dau': [...]}); this one is neither: pass a DataFrame instead.")
+
+
+def _from_tuples(rows: list) -> pd.DataFrame:
+    """Rows without column names (fetchone()/fetchall()): columns named by position, matched to the key's order."""
+    width = len(rows[0])
+    if any(len(row) != width for row in rows):
+        raise AnswerError("The rows of the answer have different lengths: pass db.sql(query).df() instead.")
+    return pd.DataFrame([list(row) for row in rows], columns=[positional_name(i) for i in range(width)])
+
+
 def _as_frame(raw: Any, wanted: str) -> pd.DataFrame:
-    """Any table-like answer as a DataFrame; `wanted` names what the question expects, for the error."""
+    """Any table-like answer as a DataFrame; `wanted` names what the question expects, for the error.
+
+    Besides tables: a Series (a column, or one row when it is a record such as df.iloc[0]), a dict (one row or
+    columns), a fetchone() tuple or a fetchall() list of tuples (columns taken in the key's order).
+    """
     if isinstance(raw, pd.DataFrame):
         return raw
     if isinstance(raw, pd.Series):
+        if _is_record(raw):
+            return pd.DataFrame([raw.to_dict()])
         return raw.to_frame(name="value" if raw.name is None else raw.name)
+    if isinstance(raw, Mapping):
+        return _from_mapping(raw)
+    if isinstance(raw, tuple) and raw and not any(_list_like(v) or isinstance(v, Mapping) for v in raw):
+        return _from_tuples([raw])
+    if isinstance(raw, list) and raw and all(isinstance(row, tuple) for row in raw):
+        return _from_tuples(raw)
     if isinstance(raw, duckdb.DuckDBPyRelation):
         try:
             return _arrow_to_frame(raw.to_arrow_table())

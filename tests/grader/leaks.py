@@ -77,7 +77,7 @@ def _trivial(value: Any, min_whole: int) -> bool:
 
 def _appears(token: str, text: str) -> bool:
     """`token` occurs in `text` as a whole value, not as part of a longer number or word."""
-    return re.search(rf"(?<![\w.]){re.escape(token)}(?![\w]|\.\d)", text) is not None
+    return re.search(rf"(?<![\w.\-]){re.escape(token)}(?![\w]|\.\d)", text) is not None
 
 
 def key_leaks(
