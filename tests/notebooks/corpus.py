@@ -38,6 +38,7 @@ BOUNDS = """
         FROM dataset_info
     )"""
 LOCAL_TS = "((events.event_ts AT TIME ZONE 'UTC') AT TIME ZONE users.timezone)"
+ROW_COUNT = r"the key has \d+|(more|fewer) than the key"   # feedback on a wrong number of rows
 UNIQUE_EVENTS = """
     CREATE OR REPLACE TEMP VIEW unique_events AS
     SELECT * FROM events

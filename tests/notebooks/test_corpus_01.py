@@ -10,14 +10,12 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 import pytest
-from corpus import BOUNDS, Corpus, Workbench, assert_covered, assert_right, assert_wrong
+from corpus import BOUNDS, ROW_COUNT, Corpus, Workbench, assert_covered, assert_right, assert_wrong
 
 MODULE = "01_active_users"
 corpus = Corpus(MODULE)
 DAY = "2025-09-24"
 ACTIVE = "event_name <> 'push_received'"
-ONE_ROW_SHAPES = "engine: one-row answers given as a dict or a Series of named values"
-TABLE_LEAK = "engine: table feedback lists the key's values in its missing rows"
 
 
 class Bench(Workbench):
@@ -83,7 +81,7 @@ def relation_of_one_cell_with_date_trunc(w):
     return w.db.sql(dau_sql(f"date_trunc('day', event_ts) = TIMESTAMP '{DAY}' AND event_name != 'push_received'"))
 
 
-@corpus.right("dau_on_date", xfail=ONE_ROW_SHAPES)
+@corpus.right("dau_on_date", xfail="engine: a one-entry dict is not accepted as a scalar answer (issue 10, part 2)")
 def one_row_dict_from_a_group_by(w):
     frame = w.sql(f"""SELECT CAST(event_ts AS DATE) AS day, COUNT(DISTINCT user_id) AS dau FROM events
                       WHERE {ACTIVE} GROUP BY day HAVING day = DATE '{DAY}'""")
@@ -166,17 +164,17 @@ def unordered_rows_with_day_as_a_string_index(w):
     return frame.rename_axis("day")
 
 
-@corpus.wrong("wau_mau", reason=r"'wau'", xfail=TABLE_LEAK)
+@corpus.wrong("wau_mau", reason=r"'wau'")
 def wau_over_eight_days(w):
     return w.sql(TRAILING_SQL.format(first=27, wau=7))
 
 
-@corpus.wrong("wau_mau", reason=r"rows?; the key has")
+@corpus.wrong("wau_mau", reason=ROW_COUNT)
 def every_day_of_the_window(w):
     return w.sql(TRAILING_SQL.format(first=0, wau=6).replace("JOIN user_days", "LEFT JOIN user_days"))
 
 
-@corpus.wrong("wau_mau", reason=r"'dau'", xfail=TABLE_LEAK)
+@corpus.wrong("wau_mau", reason=r"'dau'")
 def push_received_counted(w):
     return w.sql(TRAILING_SQL.format(first=27, wau=6).replace(f"{ACTIVE} AND", ""))
 
@@ -278,13 +276,13 @@ def two_counts_cross_joined_as_a_relation(w):
                     = DATE '{DAY}') AS l""")
 
 
-@corpus.right("dau_local_vs_utc", xfail=ONE_ROW_SHAPES)
+@corpus.right("dau_local_vs_utc")
 def one_row_dict(w):
     counts = local_counts(w.around_day)
     return {**counts, "difference": counts["dau_local"] - counts["dau_utc"]}
 
 
-@corpus.right("dau_local_vs_utc", xfail=ONE_ROW_SHAPES)
+@corpus.right("dau_local_vs_utc")
 def one_row_series(w):
     return w.sql(f"SELECT *, dau_local - dau_utc AS difference FROM ({LOCAL_SQL})").iloc[0]
 

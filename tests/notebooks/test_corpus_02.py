@@ -11,14 +11,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
-from corpus import BOUNDS, Corpus, Workbench, assert_covered, assert_right, assert_wrong, local_dates
+from corpus import BOUNDS, ROW_COUNT, Corpus, Workbench, assert_covered, assert_right, assert_wrong, local_dates
 
 MODULE = "02_engagement_kpis"
 corpus = Corpus(MODULE)
 IN_WINDOW = "event_ts >= window_start AND event_ts < window_end"
-ONE_ROW_SHAPES = "engine: one-row answers given as a dict or a Series of named values"
-TABLE_LEAK = "engine: table feedback lists the key's values in its missing rows"
-TABLE_UNITS = "engine: unit and percentage slips named in table columns"
 
 SESSIONS_SQL = f"""
     WITH {BOUNDS},
@@ -132,7 +129,7 @@ def describe_picked_into_upper_case_columns(w):
     return pd.DataFrame({"MEAN_SESSIONS": [stats["mean"]], "Median_Sessions": [stats["50%"]]})
 
 
-@corpus.right("sessions_per_user_day", xfail=ONE_ROW_SHAPES)
+@corpus.right("sessions_per_user_day")
 def a_dict_of_the_two_numbers(w):
     counts = per_user_day(w.sessions)
     return {"mean_sessions": counts.mean(), "median_sessions": counts.median()}
@@ -190,17 +187,17 @@ def a_series_indexed_by_platform(w):
     return durations.rename("median_duration_s").rename_axis("platform")
 
 
-@corpus.wrong("session_duration", reason=r"minute|60 times", xfail=TABLE_UNITS)
+@corpus.wrong("session_duration", reason=r"minute|60 times")
 def minutes_instead_of_seconds(w):
     return medians(w.timed, unit=60)
 
 
-@corpus.wrong("session_duration", reason=r"rows?; the key has|missing", xfail=TABLE_LEAK)
+@corpus.wrong("session_duration", reason=ROW_COUNT)
 def without_the_all_row(w):
     return medians(w.timed).iloc[1:]
 
 
-@corpus.wrong("session_duration", reason=r"'median_duration_s'", xfail=TABLE_LEAK)
+@corpus.wrong("session_duration", reason=r"'median_duration_s'")
 def sessions_of_any_gap_under_an_hour(w):
     return w.sql(SESSIONS_SQL.format(gap=60) + """
         SELECT COALESCE(users.platform::VARCHAR, 'all') AS platform,
@@ -265,7 +262,7 @@ def upper_case_columns_as_a_relation(w):
         FROM members m GROUP BY m.cohort_week""")
 
 
-@corpus.wrong("retention_classic", reason=r"100 times|percent", xfail=TABLE_UNITS)
+@corpus.wrong("retention_classic", reason=r"100 times|percent")
 def percentages(w):
     table = classic(w)
     return table.assign(**{c: table[c] * 100 for c in ("d1", "d7", "d30")})
@@ -276,7 +273,7 @@ def day_n_not_over_yet_shown_as_zero(w):
     return classic(w).fillna(0.0)
 
 
-@corpus.wrong("retention_classic", reason=r"cohort_week", xfail=TABLE_LEAK)
+@corpus.wrong("retention_classic", reason=r"cohort_week")
 def weeks_starting_on_sunday(w):
     members = w.members.assign(cohort_week=w.members["signup_day"]
                                - pd.to_timedelta((w.members["signup_day"].dt.weekday + 1) % 7, "D"))
@@ -316,18 +313,18 @@ def columns_reordered_with_string_weeks(w):
     return table.assign(cohort_week=table["cohort_week"].dt.date)[["d7_unbounded", "cohort_week", "d7_classic"]]
 
 
-@corpus.wrong("retention_unbounded", reason=r"rows?; the key has")
+@corpus.wrong("retention_unbounded", reason=ROW_COUNT)
 def every_cohort_even_unfinished(w):
     return pd.DataFrame({"d7_classic": w.retention(7, complete=False),
                          "d7_unbounded": w.retention(7, at_least=True, complete=False)}).rename_axis("cohort_week")
 
 
-@corpus.wrong("retention_unbounded", reason=r"'d7_unbounded'", xfail=TABLE_LEAK)
+@corpus.wrong("retention_unbounded", reason=r"'d7_unbounded'")
 def unbounded_counting_from_day_six(w):
     return unbounded(w).assign(d7_unbounded=w.retention(6, at_least=True))
 
 
-@corpus.wrong("retention_unbounded", reason=r"100 times|percent", xfail=TABLE_UNITS)
+@corpus.wrong("retention_unbounded", reason=r"100 times|percent")
 def unbounded_as_percentages(w):
     return unbounded(w) * 100
 
