@@ -232,7 +232,8 @@ class Config:
 
     # Population: share of accounts that signed up before the window (the established base).
     established_share: float = 0.55
-    established_alive_share: float = 0.25  # using the app at the window start
+    # using the app at the window start: the habitual core a short-video app keeps, which sets DAU/MAU near 0.45
+    established_alive_share: float = 0.42
     established_idle_share: float = 0.12  # app installed but lapsed: pushes arrive, opens are rare
     idle_propensity: float = 0.004  # the rest of the established base uninstalled: no events at all
     established_history_days: int = 730
@@ -246,11 +247,9 @@ class Config:
     lifetime_scale_days: float = 12.0
     established_mean_lifetime_days: float = 600.0
 
-    # Day-level activity propensity of a living user: Beta(a, b); the established base still using the app
-    # after months is its habitual core, so its `a` is larger (DAU/MAU: CURRICULUM's stickiness).
+    # Day-level activity propensity of a living user: Beta(a, b).
     propensity_a: float = 1.8
     propensity_b: float = 1.0
-    established_propensity_a: float = 4.0
     weekly_profile: tuple[float, ...] = (0.97, 0.96, 0.97, 0.99, 1.04, 1.15, 1.15)  # local Mon..Sun
 
     # Sessions per active day: 1 + Poisson(rate), rate lognormal across users.

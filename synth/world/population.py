@@ -179,8 +179,7 @@ def simulate_users(config: Config, block: int, rng: np.random.Generator) -> User
         index=index, signup_s=signup_s, signup_local_s=local_signup, country=country, tz=tz, platform=platform,
         tier=tier,
         channel=channel, age=age, first_day=first_day.astype(np.int64), end_day=end_day.astype(np.int64),
-        propensity=np.where(idle, config.idle_propensity, rng.beta(
-            np.where(established, config.established_propensity_a, config.propensity_a), config.propensity_b)),
+        propensity=np.where(idle, config.idle_propensity, rng.beta(config.propensity_a, config.propensity_b, n)),
         session_rate=session_rate, views_mean=views_mean, interaction=interaction,
         creator=is_creator(index, config),
         shopper=streams.hash01(index, config.seed ^ SHOPPER_SALT) < config.shopper_share,
