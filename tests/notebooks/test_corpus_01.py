@@ -10,7 +10,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 import pytest
-from corpus import BOUNDS, ROW_COUNT, Corpus, Workbench, assert_covered, assert_right, assert_wrong
+from corpus import BOUNDS, LOCAL_TS, ROW_COUNT, Corpus, Workbench, assert_covered, assert_right, assert_wrong
 
 MODULE = "01_active_users"
 corpus = Corpus(MODULE)
@@ -298,18 +298,14 @@ def without_the_difference(w):
 
 
 @corpus.wrong("dau_local_vs_utc", reason=r"'dau_local'")
-def local_day_ignoring_daylight_saving(w):
-    # the user's offset on 1 January (winter in the north), used all year
+def local_count_forgets_push_received(w):
     return w.sql(f"""
-        WITH offsets AS (SELECT user_id, timezone(users.timezone, TIMESTAMPTZ '2025-01-01 12:00:00+00')
-                                         - TIMESTAMP '2025-01-01 12:00:00' AS utc_offset FROM users),
-        counts AS (SELECT COUNT(DISTINCT user_id) FILTER (WHERE event_ts::DATE = DATE '{DAY}') AS dau_utc,
-                          COUNT(DISTINCT user_id) FILTER (WHERE CAST(event_ts + utc_offset AS DATE) = DATE '{DAY}')
-                              AS dau_local
-                   FROM events JOIN offsets USING (user_id)
-                   WHERE {ACTIVE} AND event_ts BETWEEN TIMESTAMP '{DAY}' - INTERVAL 1 DAY
-                                                  AND TIMESTAMP '{DAY}' + INTERVAL 2 DAY)
-        SELECT *, dau_local - dau_utc AS difference FROM counts""")
+        WITH utc AS (SELECT COUNT(DISTINCT user_id) AS dau_utc FROM events
+                     WHERE {ACTIVE} AND CAST(event_ts AS DATE) = DATE '{DAY}'),
+        local AS (SELECT COUNT(DISTINCT user_id) AS dau_local FROM events JOIN users USING (user_id)
+                  WHERE event_ts BETWEEN TIMESTAMP '{DAY}' - INTERVAL 1 DAY AND TIMESTAMP '{DAY}' + INTERVAL 2 DAY
+                    AND CAST({LOCAL_TS} AS DATE) = DATE '{DAY}')
+        SELECT dau_utc, dau_local, dau_local - dau_utc AS difference FROM utc, local""")
 
 
 # --- the corpus as a specification ----------------------------------------------------------------------------------
