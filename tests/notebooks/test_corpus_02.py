@@ -70,7 +70,7 @@ class Bench(Workbench):
         users = self.sql("SELECT user_id, signup_ts, timezone FROM users")
         users["signup_day"] = local_dates(users, "signup_ts")
         users = users[users["signup_day"].between(self.bounds["first_day"], self.bounds["last_day"])]
-        return users.assign(cohort_week=users["signup_day"] - pd.to_timedelta(users["signup_day"].dt.weekday, "D"))
+        return users.assign(cohort_week=users["signup_day"] - pd.to_timedelta(users["signup_day"].dt.day_of_week, "D"))
 
     @cached_property
     def returns(self) -> pd.DataFrame:
@@ -276,7 +276,7 @@ def day_n_not_over_yet_shown_as_zero(w):
 @corpus.wrong("retention_classic", reason=r"cohort_week")
 def weeks_starting_on_sunday(w):
     members = w.members.assign(cohort_week=w.members["signup_day"]
-                               - pd.to_timedelta((w.members["signup_day"].dt.weekday + 1) % 7, "D"))
+                               - pd.to_timedelta((w.members["signup_day"].dt.day_of_week + 1) % 7, "D"))
     sizes = members.groupby("cohort_week").size()
     return pd.DataFrame({"cohort_week": sizes.index, "cohort_size": sizes.to_numpy(),
                          "d1": np.nan, "d7": np.nan, "d30": np.nan})

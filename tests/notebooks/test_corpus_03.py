@@ -73,7 +73,7 @@ class Bench(Workbench):
         """weekend_min and weekday_min per user of the population over the complete weeks, days from `day`."""
         views = self.events[(self.events["event_name"] == "video_view") & self.events["user_id"].isin(self.population)
                             & self.events[day].between(self.calendar["first_monday"], self.calendar["last_sunday"])]
-        kind = np.where(views[day].dt.weekday >= 5, "weekend_min", "weekday_min")
+        kind = np.where(views[day].dt.day_of_week >= 5, "weekend_min", "weekday_min")
         table = (views.groupby(["user_id", kind])["watch_ms"].sum() / 60000).unstack(fill_value=0)
         return table.reindex(index=self.population, columns=["weekend_min", "weekday_min"], fill_value=0)
 
@@ -132,13 +132,13 @@ def dayofweek_mapped_to_iso_as_a_relation_reordered(w):
 
 @corpus.wrong("dow_profile", reason=r"'watch_min_per_dau'")
 def mean_of_daily_minutes_per_user(w):
-    daily = w.daily.assign(per_user=w.daily["watch_min"] / w.daily["dau"], dow=w.daily["day"].dt.weekday + 1)
+    daily = w.daily.assign(per_user=w.daily["watch_min"] / w.daily["dau"], dow=w.daily["day"].dt.day_of_week + 1)
     return daily.groupby("dow", as_index=False).agg(avg_dau=("dau", "mean"), watch_min_per_dau=("per_user", "mean"))
 
 
 @corpus.wrong("dow_profile", reason=r"second|60 times", xfail=DOW_KEY)
 def seconds_per_dau(w):
-    table = profile(w.daily, w.daily["day"].dt.weekday + 1)
+    table = profile(w.daily, w.daily["day"].dt.day_of_week + 1)
     return table.assign(watch_min_per_dau=table["watch_min_per_dau"] * 60)
 
 
@@ -193,7 +193,7 @@ def every_user_including_recent_signups(w):
 def weekend_friday_to_sunday(w):
     views = w.events[(w.events["event_name"] == "video_view") & w.events["user_id"].isin(w.population)
                      & w.events["day"].between(w.calendar["first_monday"], w.calendar["last_sunday"])]
-    weekend = views["day"].dt.weekday >= 4
+    weekend = views["day"].dt.day_of_week >= 4
     return (views.loc[weekend, "watch_ms"].sum() / 3) / (views.loc[~weekend, "watch_ms"].sum() / 4) - 1
 
 
@@ -317,7 +317,7 @@ def mean_dau(w, promoted: bool) -> dict:
     countries = set(w.sql("SELECT DISTINCT unnest(countries)::VARCHAR AS c FROM promotions")["c"])
     group = w.events[w.events["country"].isin(countries) == promoted]
     dau = group.groupby("day")["user_id"].nunique().reindex(days["day"], fill_value=0).to_numpy()
-    weekend = days["day"].dt.weekday >= 5
+    weekend = days["day"].dt.day_of_week >= 5
     return {"promo": dau[days["promo"]].mean(), "other_weekend": dau[weekend & ~days["promo"]].mean(),
             "weekday": dau[~weekend].mean()}
 
