@@ -467,19 +467,27 @@ def _figure(kind: Figure, raw: Any) -> dict:
     """
     ax = _axes_of(raw)
     figure = ax.get_figure()
+    layers = _twins(ax)
     title = ax.get_title() or ax.get_title("left") or ax.get_title("right")
     if not title and figure is not None:
         title = figure.get_suptitle()
     low, high = ax.get_ylim()
     return {
         "title": title,
-        "xlabel": ax.get_xlabel(),
-        "ylabel": ax.get_ylabel(),
+        "xlabel": next((a.get_xlabel() for a in layers if a.get_xlabel()), ""),
+        "ylabel": next((a.get_ylabel() for a in layers if a.get_ylabel()), ""),
         "ylim": [float(low), float(high)],
-        "series": _line_series(ax) + _bar_series(ax) + _scatter_series(ax),
-        "error_bars": _has_error_bars(ax),
-        "annotations": len(ax.texts),
+        "series": [s for a in layers for s in _line_series(a) + _bar_series(a) + _scatter_series(a)],
+        "error_bars": any(_has_error_bars(a) for a in layers),
+        "annotations": sum(len(a.texts) for a in layers),
     }
+
+
+def _twins(ax: Any) -> list:
+    """The Axes and those drawn over it (twinx, pandas' secondary_y): one chart, several y-scales."""
+    figure = ax.get_figure()
+    others = [] if figure is None else [a for a in figure.axes if a is not ax and a.bbox.bounds == ax.bbox.bounds]
+    return [ax, *others]
 
 
 _CONVERTERS = {

@@ -16,8 +16,9 @@ from grader.spec import Figure
 
 
 def _label_key(label: str) -> str:
-    """How series labels are matched: case-insensitive, whitespace runs collapsed."""
-    return " ".join(label.split()).casefold()
+    """How series labels are matched: case-insensitive, whitespace runs collapsed, pandas' ' (right)' dropped."""
+    # pandas appends " (right)" to the legend label of a secondary_y series; it names the same data.
+    return " ".join(label.split()).casefold().removesuffix(" (right)")
 
 
 def _match_series(got: list[dict], expected: list[dict]) -> tuple[list[tuple[dict, dict]], list[str]]:

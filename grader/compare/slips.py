@@ -5,7 +5,7 @@ Shared by scalar and table comparisons, so a slip reads the same wherever it is 
 
 from __future__ import annotations
 
-import math
+import numpy as np
 
 # (factor of the answer over the key, what it usually means); checked in this order.
 _SLIPS: tuple[tuple[float, str], ...] = (
@@ -26,10 +26,16 @@ _REL_TOL = 1e-3
 
 def slip(got: float, expected: float) -> str | None:
     """What `got` is relative to `expected` when it is a known slip ('60 times the key's value: ...'), else None."""
-    if got == 0 or expected == 0 or not (math.isfinite(got) and math.isfinite(expected)):
+    return column_slip(np.array([got], dtype=float), np.array([expected], dtype=float))
+
+
+def column_slip(got: np.ndarray, expected: np.ndarray) -> str | None:
+    """The one slip that every differing pair of numbers shows (pairs with a zero or NULL are left out), or None."""
+    differ = (got != expected) & (got != 0) & (expected != 0) & np.isfinite(got) & np.isfinite(expected)
+    if not differ.any():
         return None
-    ratio = got / expected
+    ratio = got[differ] / expected[differ]
     for factor, meaning in _SLIPS:
-        if math.isclose(ratio, factor, rel_tol=_REL_TOL):
+        if np.all(np.isclose(ratio, factor, rtol=_REL_TOL, atol=0.0)):
             return meaning
     return None

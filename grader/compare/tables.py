@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from grader.compare.slips import slip
+from grader.compare.slips import column_slip
 from grader.feedback import format_value
 from grader.outcome import Verdict
 from grader.spec import Table
@@ -540,20 +540,28 @@ def _wrong_row(mine: _Side, key: _Side, ids: list[str], i: int, j: int) -> str:
     return f"{label}: {', '.join(differing) or 'values differ within the tolerance'}"
 
 
+def _numbers(side: _Side, name: str, rows: list[int]) -> np.ndarray:
+    """A column's values at some kept rows of a side, as floats (NaN where not a number: text, dates, yes/no)."""
+    values = side.frame[name].iloc[side.keep[rows]]
+    dtype = values.dtype
+    if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_datetime64_any_dtype(dtype) or \
+            pd.api.types.is_timedelta64_dtype(dtype):
+        return np.full(len(values), np.nan)
+    return pd.to_numeric(values.astype(object), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
 def _slips(mine: _Side, key: _Side, ids: list[str], wrong: list[tuple[int, int]]) -> list[str]:
     """Numeric columns whose wrong values all show the same slip (x100, x60, x1000, a flipped sign...)."""
+    if not wrong:
+        return []
+    rows_g, rows_e = [i for i, _ in wrong], [j for _, j in wrong]
     found = []
-    for position, name in enumerate(key.names):
-        if name in ids:
+    for name_g, name_e in zip(mine.names, key.names, strict=True):
+        if name_e in ids:
             continue
-        meanings = set()
-        for i, j in wrong:
-            g, e = _number(_cells(mine, i)[position]), _number(_cells(key, j)[position])
-            if g is None or e is None or g == e:
-                continue
-            meanings.add(slip(g, e))
-        if len(meanings) == 1 and None not in meanings:
-            found.append(f"In column '{name}' your values are {meanings.pop()}")
+        meaning = column_slip(_numbers(mine, name_g, rows_g), _numbers(key, name_e, rows_e))
+        if meaning is not None:
+            found.append(f"In column '{name_e}' your values are {meaning}")
     return found
 
 
