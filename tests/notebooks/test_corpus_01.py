@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
@@ -19,7 +20,11 @@ ACTIVE = "event_name <> 'push_received'"
 
 
 class Bench(Workbench):
-    """Module 01's shared intermediates: active user-days inside the window, the trailing-window table."""
+    """Module 01's shared intermediates: daily series, active user-days inside the window, the trailing table."""
+
+    def __init__(self, db) -> None:
+        super().__init__(db)
+        self._daily: dict[str, pd.Series] = {}
 
     @cached_property
     def user_days(self) -> pd.DataFrame:
@@ -32,6 +37,17 @@ class Bench(Workbench):
     def trailing(self) -> pd.DataFrame:
         """day, dau, wau, mau for the days whose 28-day window lies inside the data window (pandas, by masks)."""
         return trailing_counts(self.user_days, self.window, mau_days=28, wau_days=7)
+
+    def daily(self, market: str | None = None) -> pd.Series:
+        """Distinct active users per UTC day of the window (0 on quiet days), of one market or of every one."""
+        key = market or "all"
+        if key not in self._daily:
+            where = f"AND user_id IN (SELECT user_id FROM users WHERE country = '{market}')" if market else ""
+            events = self.sql(f"SELECT user_id, event_ts FROM events WHERE {ACTIVE} {where}")
+            start, end = self.window
+            self._daily[key] = (events.groupby(events["event_ts"].dt.normalize())["user_id"].nunique()
+                                .reindex(pd.date_range(start, end, freq="D", inclusive="left"), fill_value=0))
+        return self._daily[key]
 
     @cached_property
     def around_day(self) -> pd.DataFrame:
@@ -109,6 +125,68 @@ def the_users_local_day(w):
                                       for ts, tz in zip(w.around_day["event_ts"], w.around_day["timezone"],
                                                         strict=True)])
     return days.loc[days["local"] == DAY, "user_id"].nunique()
+
+
+# --- 2. dau_by_day: the soft-launch market's daily series -----------------------------------------------------------
+
+MARKET = "IE"
+
+
+def daily_sql(market_join: str, *, end: str = "window_end") -> str:
+    """Distinct active users per UTC day over a calendar of the window, `market_join` restricting the users."""
+    return f"""WITH {BOUNDS},
+        days AS (SELECT CAST(unnest(generate_series(window_start, {end} - INTERVAL 1 DAY, INTERVAL 1 DAY)) AS DATE)
+                     AS day FROM bounds)
+        SELECT days.day, COUNT(DISTINCT events.user_id) AS dau
+        FROM days LEFT JOIN events ON CAST(events.event_ts AS DATE) = days.day AND events.{ACTIVE}
+             {market_join}
+        GROUP BY days.day ORDER BY days.day"""
+
+
+IN_MARKET = f"""AND events.user_id IN (SELECT user_id FROM users WHERE country = '{MARKET}')"""
+
+
+@corpus.right("dau_by_day")
+def pandas_reindexed_over_the_window(w):
+    return w.daily(MARKET).rename_axis("day").rename("dau")
+
+
+@corpus.right("dau_by_day")
+def market_filter_inside_the_left_join(w):
+    return w.sql(daily_sql(IN_MARKET))
+
+
+@corpus.right("dau_by_day")
+def relation_with_timestamps_and_upper_case_names(w):
+    return w.db.sql(f"""SELECT CAST(day AS TIMESTAMP) AS "DAY", dau AS "DAU" FROM ({daily_sql(IN_MARKET)})
+                        ORDER BY "DAU" DESC""")
+
+
+@corpus.wrong("dau_by_day", reason=r"'dau'")
+def count_star_after_the_left_join(w):
+    return w.sql(daily_sql(IN_MARKET).replace("COUNT(DISTINCT events.user_id)", "COUNT(*)"))
+
+
+@corpus.wrong("dau_by_day", reason=ROW_COUNT + r"|is missing")
+def calendar_from_the_markets_first_active_day(w):
+    daily = w.daily(MARKET)
+    return daily[daily.index >= daily[daily > 0].index.min()].rename_axis("day").rename("dau")
+
+
+@corpus.wrong("dau_by_day", reason=r"'dau'")
+def every_market(w):
+    return w.sql(daily_sql(""))
+
+
+@corpus.wrong("dau_by_day", reason=ROW_COUNT + r"|unexpected row")
+def window_end_included(w):
+    return w.sql(daily_sql(IN_MARKET, end="window_end + INTERVAL 1 DAY"))
+
+
+@corpus.wrong("dau_by_day", reason=r"'dau'|NULL")
+def quiet_days_left_null(w):
+    frame = w.daily(MARKET)
+    return frame.where(frame > 0).rename_axis("day").rename("dau")
 
 
 # --- 3. wau_mau -----------------------------------------------------------------------------------------------------
@@ -306,6 +384,76 @@ def local_count_forgets_push_received(w):
                   WHERE event_ts BETWEEN TIMESTAMP '{DAY}' - INTERVAL 1 DAY AND TIMESTAMP '{DAY}' + INTERVAL 2 DAY
                     AND CAST({LOCAL_TS} AS DATE) = DATE '{DAY}')
         SELECT dau_utc, dau_local, dau_local - dau_utc AS difference FROM utc, local""")
+
+
+# --- 6. dau_chart: every market's DAU and its trailing 7-day mean -----------------------------------------------------
+
+def chart_labels(ax, *, y_from_zero: bool = True):
+    ax.set(title="Daily active users", xlabel="Day (UTC)", ylabel="Users")
+    if y_from_zero:
+        ax.set_ylim(bottom=0)
+    ax.legend()
+    return ax
+
+
+@corpus.right("dau_chart")
+def pandas_frame_plot_of_two_columns(w):
+    daily = w.daily()
+    frame = pd.DataFrame({"DAU": daily, "7-day mean": daily.rolling(7).mean()})
+    return chart_labels(frame.plot(figsize=(9, 3.5)))
+
+
+@corpus.right("dau_chart")
+def time_based_window_with_min_periods(w):
+    daily = w.daily()
+    fig, ax = plt.subplots()
+    ax.plot(daily.index, daily.to_numpy(), label="DAU")
+    ax.plot(daily.index, daily.rolling("7D", min_periods=7).mean().to_numpy(), label="7-day mean")
+    chart_labels(ax)
+    return fig
+
+
+@corpus.right("dau_chart")
+def numpy_convolution_with_a_launch_marker(w):
+    daily = w.daily()
+    mean = np.concatenate([np.full(6, np.nan), np.convolve(daily.to_numpy(), np.ones(7) / 7, mode="valid")])
+    fig, ax = plt.subplots()
+    ax.plot(daily.index, mean, "--", label="7-day mean")
+    ax.plot(daily.index, daily.to_numpy(), marker=".", label="DAU")
+    ax.axvline(daily.index[len(daily) // 2], color="grey", linestyle=":")
+    chart_labels(ax)
+    return fig, ax
+
+
+@corpus.wrong("dau_chart", reason=r"7-day mean")
+def time_based_window_without_min_periods(w):
+    daily = w.daily()
+    fig, ax = plt.subplots()
+    ax.plot(daily.index, daily.to_numpy(), label="DAU")
+    ax.plot(daily.index, daily.rolling("7D").mean().to_numpy(), label="7-day mean")
+    chart_labels(ax)
+    return fig
+
+
+@corpus.wrong("dau_chart", reason=r"'DAU'|differ")
+def the_market_series_instead_of_the_app(w):
+    daily = w.daily(MARKET)
+    frame = pd.DataFrame({"DAU": daily, "7-day mean": daily.rolling(7).mean()})
+    return chart_labels(frame.plot())
+
+
+@corpus.wrong("dau_chart", reason=r"starts at|y-axis")
+def y_axis_from_the_data(w):
+    daily = w.daily()
+    frame = pd.DataFrame({"DAU": daily, "7-day mean": daily.rolling(7).mean()})
+    return chart_labels(frame.plot(), y_from_zero=False)
+
+
+@corpus.wrong("dau_chart", reason=r"7-day mean")
+def mean_of_the_seven_days_before(w):
+    daily = w.daily()
+    frame = pd.DataFrame({"DAU": daily, "7-day mean": daily.rolling(7).mean().shift(1)})
+    return chart_labels(frame.plot())
 
 
 # --- the corpus as a specification ----------------------------------------------------------------------------------

@@ -268,7 +268,7 @@ def percentages(w):
     return table.assign(**{c: table[c] * 100 for c in ("d1", "d7", "d30")})
 
 
-@corpus.wrong("retention_classic", reason=r"'d1'")
+@corpus.wrong("retention_classic", reason=r"the key's is NULL")
 def day_n_not_over_yet_shown_as_zero(w):
     return classic(w).fillna(0.0)
 

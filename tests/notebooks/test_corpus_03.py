@@ -27,11 +27,9 @@ WEEKS = """
                   CAST(date_trunc('week', last_day + 1) AS DATE) - 1 AS sun FROM b),
     pop AS (SELECT user_id, timezone FROM users, wk
             WHERE CAST(timezone(timezone, signup_ts AT TIME ZONE 'UTC') AS DATE) < wk.mon)"""
-WIDTH_RATIO = "key: weekend_uplift_ci declares only max_width=0.3, no width_ratio (issue 10 section 3)"
 DOW_KEY = ("key: dow_profile declares no identifying column (Table(key=('dow',))), so its rows are not paired and "
            "the x60 slip in watch_min_per_dau is not named")
 BARH_AXIS = "engine: y_from_zero checks the category axis of a horizontal bar chart, not its value axis"
-CHART_NEEDS = "key: stakeholder_chart does not declare error_bars=True / annotations=True (issue 10 section 3)"
 
 
 class Bench(Workbench):
@@ -232,7 +230,7 @@ def bca_bootstrap_as_a_dict(w):
     return {"low": low, "high": high}
 
 
-@corpus.wrong("weekend_uplift_ci", reason=r"narrow", xfail=WIDTH_RATIO)
+@corpus.wrong("weekend_uplift_ci", reason=r"narrow")
 def a_fifty_percent_interval(w):
     return tuple(np.quantile(w.boot(seed=2025), [0.25, 0.75]))
 
@@ -406,7 +404,7 @@ def horizontal_bars_with_xerr(w):
     return fig
 
 
-@corpus.wrong("stakeholder_chart", reason=r"error bar", xfail=CHART_NEEDS)
+@corpus.wrong("stakeholder_chart", reason=r"error bar")
 def bars_without_error_bars(w):
     means, _ = bar_data(w)
     ax = pd.Series(means, index=["Weekdays", "Weekends"]).plot.bar(rot=0)
@@ -414,7 +412,7 @@ def bars_without_error_bars(w):
     return labelled(ax)
 
 
-@corpus.wrong("stakeholder_chart", reason=r"annotat|text", xfail=CHART_NEEDS)
+@corpus.wrong("stakeholder_chart", reason=r"annotat|text")
 def bars_without_the_uplift_written(w):
     means, (low, high) = bar_data(w)
     return labelled(pd.Series(means, index=["Weekdays", "Weekends"]).plot.bar(yerr=[means - low, high - means]))
