@@ -91,6 +91,25 @@ class Corpus:
     def count(self, question: str, right: bool) -> int:
         return sum(1 for a in self.answers if a.question == question and (a.reason is None) == right)
 
+    def specification(self) -> tuple[Callable, Callable, Callable]:
+        """The module's three tests, to assign at the end of its corpus file (after every answer is registered)."""
+        module = self.module
+
+        def test_every_question_has_three_right_and_two_wrong_answers(module_keys):
+            assert_covered(self, module_keys[module])
+
+        @pytest.mark.parametrize("answer", self.rights())
+        def test_a_right_answer_passes_without_giving_the_key_away(answer, bench, module_keys):
+            assert_right(module_keys[module], answer, bench)
+
+        @pytest.mark.parametrize("answer", self.wrongs())
+        def test_a_wrong_answer_fails_saying_why_without_giving_the_key_away(answer, bench, module_keys):
+            assert_wrong(module_keys[module], answer, bench)
+
+        return (test_every_question_has_three_right_and_two_wrong_answers,
+                test_a_right_answer_passes_without_giving_the_key_away,
+                test_a_wrong_answer_fails_saying_why_without_giving_the_key_away)
+
 
 class Workbench:
     """A student's kernel on the tiny dataset: `db`, `sql(query) -> DataFrame`, and cached shared frames."""

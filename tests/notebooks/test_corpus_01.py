@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
-from corpus import BOUNDS, LOCAL_TS, ROW_COUNT, Corpus, Workbench, assert_covered, assert_right, assert_wrong
+from corpus import BOUNDS, LOCAL_TS, ROW_COUNT, Corpus, Workbench
 
 MODULE = "01_active_users"
 corpus = Corpus(MODULE)
@@ -458,15 +458,6 @@ def mean_of_the_seven_days_before(w):
 
 # --- the corpus as a specification ----------------------------------------------------------------------------------
 
-def test_every_question_has_three_right_and_two_wrong_answers(module_keys):
-    assert_covered(corpus, module_keys[MODULE])
-
-
-@pytest.mark.parametrize("answer", corpus.rights())
-def test_a_right_answer_passes_without_giving_the_key_away(answer, bench, module_keys):
-    assert_right(module_keys[MODULE], answer, bench)
-
-
-@pytest.mark.parametrize("answer", corpus.wrongs())
-def test_a_wrong_answer_fails_saying_why_without_giving_the_key_away(answer, bench, module_keys):
-    assert_wrong(module_keys[MODULE], answer, bench)
+(test_every_question_has_three_right_and_two_wrong_answers,
+ test_a_right_answer_passes_without_giving_the_key_away,
+ test_a_wrong_answer_fails_saying_why_without_giving_the_key_away) = corpus.specification()

@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
-from corpus import BOUNDS, ROW_COUNT, Corpus, Workbench, assert_covered, assert_right, assert_wrong, local_dates
+from corpus import BOUNDS, ROW_COUNT, Corpus, Workbench, local_dates
 
 MODULE = "02_engagement_kpis"
 corpus = Corpus(MODULE)
@@ -166,13 +166,16 @@ def medians(timed: pd.DataFrame, unit: float = 1.0) -> pd.DataFrame:
         median_duration_s=lambda d: d["median_duration_s"] / unit)
 
 
+DURATION_SQL = """
+    SELECT COALESCE(users.platform::VARCHAR, 'all') AS platform,
+           MEDIAN(epoch(session_end) - epoch(session_start)) AS median_duration_s
+    FROM sessions JOIN users USING (user_id)
+    GROUP BY GROUPING SETS ((users.platform), ())"""
+
+
 @corpus.right("session_duration")
 def sql_grouping_sets(w):
-    return w.sql(SESSIONS_SQL.format(gap=30) + """
-        SELECT COALESCE(users.platform::VARCHAR, 'all') AS platform,
-               MEDIAN(epoch(session_end) - epoch(session_start)) AS median_duration_s
-        FROM sessions JOIN users USING (user_id)
-        GROUP BY GROUPING SETS ((users.platform), ())""")
+    return w.sql(SESSIONS_SQL.format(gap=30) + DURATION_SQL)
 
 
 @corpus.right("session_duration")
@@ -199,11 +202,7 @@ def without_the_all_row(w):
 
 @corpus.wrong("session_duration", reason=r"'median_duration_s'")
 def sessions_of_any_gap_under_an_hour(w):
-    return w.sql(SESSIONS_SQL.format(gap=60) + """
-        SELECT COALESCE(users.platform::VARCHAR, 'all') AS platform,
-               MEDIAN(epoch(session_end) - epoch(session_start)) AS median_duration_s
-        FROM sessions JOIN users USING (user_id)
-        GROUP BY GROUPING SETS ((users.platform), ())""")
+    return w.sql(SESSIONS_SQL.format(gap=60) + DURATION_SQL)
 
 
 # --- 3. retention_classic -------------------------------------------------------------------------------------------
@@ -445,15 +444,6 @@ def every_user_with_zero_for_non_viewers_over_the_whole_log(w):
 
 # --- the corpus as a specification ----------------------------------------------------------------------------------
 
-def test_every_question_has_three_right_and_two_wrong_answers(module_keys):
-    assert_covered(corpus, module_keys[MODULE])
-
-
-@pytest.mark.parametrize("answer", corpus.rights())
-def test_a_right_answer_passes_without_giving_the_key_away(answer, bench, module_keys):
-    assert_right(module_keys[MODULE], answer, bench)
-
-
-@pytest.mark.parametrize("answer", corpus.wrongs())
-def test_a_wrong_answer_fails_saying_why_without_giving_the_key_away(answer, bench, module_keys):
-    assert_wrong(module_keys[MODULE], answer, bench)
+(test_every_question_has_three_right_and_two_wrong_answers,
+ test_a_right_answer_passes_without_giving_the_key_away,
+ test_a_wrong_answer_fails_saying_why_without_giving_the_key_away) = corpus.specification()

@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
-from corpus import ROW_COUNT, Corpus, Workbench, assert_covered, assert_right, assert_wrong, local_dates
+from corpus import ROW_COUNT, Corpus, Workbench, local_dates
 
 MODULE = "03_weekend_trends"
 corpus = Corpus(MODULE)
@@ -441,15 +441,6 @@ def y_axis_zoomed_on_the_difference(w):
 
 # --- the corpus as a specification ----------------------------------------------------------------------------------
 
-def test_every_question_has_three_right_and_two_wrong_answers(module_keys):
-    assert_covered(corpus, module_keys[MODULE])
-
-
-@pytest.mark.parametrize("answer", corpus.rights())
-def test_a_right_answer_passes_without_giving_the_key_away(answer, bench, module_keys):
-    assert_right(module_keys[MODULE], answer, bench)
-
-
-@pytest.mark.parametrize("answer", corpus.wrongs())
-def test_a_wrong_answer_fails_saying_why_without_giving_the_key_away(answer, bench, module_keys):
-    assert_wrong(module_keys[MODULE], answer, bench)
+(test_every_question_has_three_right_and_two_wrong_answers,
+ test_a_right_answer_passes_without_giving_the_key_away,
+ test_a_wrong_answer_fails_saying_why_without_giving_the_key_away) = corpus.specification()
