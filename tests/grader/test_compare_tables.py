@@ -416,3 +416,14 @@ def test_a_column_rounded_to_significant_figures_is_named_too():
     answer = key.assign(revenue=[12300.0, 988.0, 55.6])
     outcome = check(answer, key=key)
     assert any("rounded to 3 significant figures" in d for d in outcome.details), outcome.details
+
+
+def test_a_named_series_of_labelled_values_is_ambiguous_and_says_how_to_convert_it():
+    series = pd.Series({"dau": 1203, "wau": 4410}, name="value")
+    with pytest.raises(AnswerError) as error:
+        to_data(Table(), series)
+    assert str(error.value) == (
+        "The answer is a Series named 'value' labelled 'dau', 'wau': for one row with those columns pass dict(s); "
+        "for a column of labels and values pass s.rename_axis('label').reset_index()."
+    )
+    assert check(dict(series), key=SUMMARY.drop(columns="stickiness")).passed
