@@ -490,6 +490,7 @@ def _figure(kind: Figure, raw: Any) -> dict:
         "series": [s for a in layers for s in _line_series(a) + _bar_series(a) + _scatter_series(a)],
         "error_bars": any(_has_error_bars(a) for a in layers),
         "annotations": sum(len(a.texts) for a in layers),
+        "other_marks": sum(len(a.collections) + len(a.lines) + len(a.patches) for a in layers),
     }
 
 
@@ -515,7 +516,7 @@ def to_data(kind: Kind | Question, raw: Any) -> Data:
 
     Table -> DataFrame; Scalar -> float | int | str | bool (dates as ISO text); Set -> sorted list;
     Choice -> the option's text; Interval -> (low, high); Figure -> dict (title, xlabel, ylabel, ylim, series,
-    error_bars, annotations).
+    error_bars, annotations, other_marks: how many artists are drawn in all).
     """
     if isinstance(kind, Question):
         kind = kind.kind
