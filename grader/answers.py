@@ -79,11 +79,23 @@ def _arrow_to_frame(table: pa.Table) -> pd.DataFrame:
     return table.to_pandas()
 
 
-def _is_record(series: pd.Series) -> bool:
-    """A Series that is one row (df.iloc[0], df.mean()): an unnamed index of distinct texts, no text name."""
+def _labelled_by_text(series: pd.Series) -> bool:
+    """An unnamed index of distinct texts: the labels of one row's values (df.iloc[0], df.mean())."""
     index = series.index
-    return (index.names == [None] and len(index) > 0 and index.is_unique and not isinstance(series.name, str)
-            and all(isinstance(label, str) for label in index))
+    return index.names == [None] and len(index) > 0 and index.is_unique and all(isinstance(x, str) for x in index)
+
+
+def _series_frame(series: pd.Series) -> pd.DataFrame:
+    """A Series as a table: one row when it is a record, else one column (its name, or 'value')."""
+    if _labelled_by_text(series):
+        if isinstance(series.name, str):
+            labels = ", ".join(repr(x) for x in series.index[:3]) + (", ..." if len(series) > 3 else "")
+            raise AnswerError(
+                f"The answer is a Series named {series.name!r} labelled {labels}: for one row with those columns "
+                "pass dict(s); for a column of labels and values pass s.rename_axis('label').reset_index()."
+            )
+        return pd.DataFrame([series.to_dict()])
+    return series.to_frame(name="value" if series.name is None else series.name)
 
 
 def _list_like(value: Any) -> bool:
@@ -118,9 +130,7 @@ def _as_frame(raw: Any, wanted: str) -> pd.DataFrame:
     if isinstance(raw, pd.DataFrame):
         return raw
     if isinstance(raw, pd.Series):
-        if _is_record(raw):
-            return pd.DataFrame([raw.to_dict()])
-        return raw.to_frame(name="value" if raw.name is None else raw.name)
+        return _series_frame(raw)
     if isinstance(raw, Mapping):
         return _from_mapping(raw)
     if isinstance(raw, tuple) and raw and not any(_list_like(v) or isinstance(v, Mapping) for v in raw):
@@ -480,6 +490,7 @@ def _figure(kind: Figure, raw: Any) -> dict:
         "series": [s for a in layers for s in _line_series(a) + _bar_series(a) + _scatter_series(a)],
         "error_bars": any(_has_error_bars(a) for a in layers),
         "annotations": sum(len(a.texts) for a in layers),
+        "other_marks": sum(len(a.collections) + len(a.lines) + len(a.patches) for a in layers),
     }
 
 
@@ -505,7 +516,7 @@ def to_data(kind: Kind | Question, raw: Any) -> Data:
 
     Table -> DataFrame; Scalar -> float | int | str | bool (dates as ISO text); Set -> sorted list;
     Choice -> the option's text; Interval -> (low, high); Figure -> dict (title, xlabel, ylabel, ylim, series,
-    error_bars, annotations).
+    error_bars, annotations, other_marks: how many artists are drawn in all).
     """
     if isinstance(kind, Question):
         kind = kind.kind

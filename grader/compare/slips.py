@@ -39,3 +39,43 @@ def column_slip(got: np.ndarray, expected: np.ndarray) -> str | None:
         if np.all(np.isclose(ratio, factor, rtol=_REL_TOL, atol=0.0)):
             return meaning
     return None
+
+
+_MAX_FIGURES = 15  # beyond this a float's own noise decides, not the student's rounding
+_MAX_DECIMALS = 12
+_ROUNDING_RTOL = 1e-9
+
+
+def _differing(got: np.ndarray, expected: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs that differ, both finite."""
+    keep = (got != expected) & np.isfinite(got) & np.isfinite(expected)
+    return got[keep], expected[keep]
+
+
+def round_sig(values: np.ndarray, figures: int) -> np.ndarray:
+    """`values` rounded to `figures` significant figures (0 stays 0)."""
+    magnitude = np.floor(np.log10(np.abs(np.where(values == 0, 1.0, values))))
+    scale = 10.0 ** (figures - 1 - magnitude)
+    return np.round(values * scale) / scale
+
+
+def significant_figures(got: np.ndarray, expected: np.ndarray) -> int | None:
+    """The fewest significant figures to which every differing `got` is its `expected` rounded, or None."""
+    got, expected = _differing(got, expected)
+    if not len(got) or np.any(got == 0):
+        return None
+    for figures in range(1, _MAX_FIGURES + 1):
+        if np.allclose(got, round_sig(expected, figures), rtol=_ROUNDING_RTOL, atol=0.0):
+            return figures
+    return None
+
+
+def decimal_places(got: np.ndarray, expected: np.ndarray) -> int | None:
+    """The fewest decimal places to which every differing `got` is its `expected` rounded, or None."""
+    got, expected = _differing(got, expected)
+    if not len(got):
+        return None
+    for places in range(_MAX_DECIMALS + 1):
+        if np.allclose(got, np.round(expected, places), rtol=_ROUNDING_RTOL, atol=0.0):
+            return places
+    return None

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from grader.compare.slips import column_slip
+from grader.compare.slips import column_slip, decimal_places, significant_figures
 from grader.feedback import format_value
 from grader.outcome import Verdict
 from grader.spec import Table
@@ -559,10 +559,24 @@ def _slips(mine: _Side, key: _Side, ids: list[str], wrong: list[tuple[int, int]]
     for name_g, name_e in zip(mine.names, key.names, strict=True):
         if name_e in ids:
             continue
-        meaning = column_slip(_numbers(mine, name_g, rows_g), _numbers(key, name_e, rows_e))
+        got, expected = _numbers(mine, name_g, rows_g), _numbers(key, name_e, rows_e)
+        meaning = column_slip(got, expected) or _rounding(got, expected)
         if meaning is not None:
             found.append(f"In column '{name_e}' your values are {meaning}")
     return found
+
+
+def _rounding(got: np.ndarray, expected: np.ndarray) -> str | None:
+    """'the key's values rounded to 3 decimal places: ...' when every wrong value is a rounding, else None."""
+    places = decimal_places(got, expected)
+    if places == 0:
+        return "the key's values cut to whole numbers: integer division, or a cast to INTEGER?"
+    if places is not None:
+        return f"the key's values rounded to {places} decimal places: give the unrounded values."
+    figures = significant_figures(got, expected)
+    if figures is not None and figures >= 2:
+        return f"the key's values rounded to {figures} significant figures: give the unrounded values."
+    return None
 
 
 def _missing_rows(key: _Side, ids: list[str], left_e: np.ndarray, spec: Table) -> list[str]:

@@ -253,3 +253,16 @@ def test_a_graded_check_records_answers_but_never_reveals_anything():
         assert repr(note) == (
             "Hints and solutions are not available while a notebook is graded; this call shows nothing."
         )
+
+
+def test_the_setup_line_under_batch_grading_gives_a_check_that_reveals_nothing(monkeypatch):
+    import grader.session
+
+    recorded = []
+    # What grader.grade.worker installs: a start returning its own plain recording function.
+    monkeypatch.setattr(grader.session, "start", lambda module, **_: ("db", lambda q, a: recorded.append((q, a))))
+    db, check = grader.start("01_active_users")
+    check("dau", 3)
+    assert db == "db" and recorded == [("dau", 3)]
+    assert repr(check.hint("dau")).startswith("Hints and solutions are not available while a notebook is graded")
+    assert repr(check.solution("dau")).startswith("Hints and solutions are not available")
