@@ -281,6 +281,15 @@ def weeks_starting_on_sunday(w):
                          "d1": np.nan, "d7": np.nan, "d30": np.nan})
 
 
+@corpus.wrong("retention_classic", reason=r"'cohort_size'")
+def cohorts_joined_to_events_drop_silent_users(w):
+    return w.sql(COHORT_SQL + f"""
+        SELECT m.cohort_week, COUNT(*) AS cohort_size, {share_sql(1)} AS d1, {share_sql(7)} AS d7,
+               {share_sql(30)} AS d30
+        FROM members m JOIN (SELECT DISTINCT user_id FROM returns) AS seen USING (user_id)
+        GROUP BY m.cohort_week""")
+
+
 # --- 4. retention_unbounded -----------------------------------------------------------------------------------------
 
 def unbounded(w) -> pd.DataFrame:
