@@ -89,7 +89,9 @@ class Corpus:
         return [a.param() for a in self.answers if a.reason is not None]
 
     def count(self, question: str, right: bool) -> int:
-        return sum(1 for a in self.answers if a.question == question and (a.reason is None) == right)
+        """How many right (or wrong) answers of `question` are expected to hold today (xfails do not count)."""
+        return sum(1 for a in self.answers
+                   if a.question == question and (a.reason is None) == right and a.xfail is None)
 
     def specification(self) -> tuple[Callable, Callable, Callable]:
         """The module's three tests, to assign at the end of its corpus file (after every answer is registered)."""

@@ -236,7 +236,7 @@ def list_of_windows_with_exists_subqueries(w):
 
 
 @corpus.right("wau_mau")
-def unordered_rows_with_day_as_a_string_index(w):
+def shuffled_rows_with_a_date_index(w):
     frame = w.trailing.sample(frac=1, random_state=3).set_index("day")
     frame.index = frame.index.date
     return frame.rename_axis("day")

@@ -432,6 +432,14 @@ def numpy_sorted_tail_first_row_tuple(w):
     return (np.float64(share),)
 
 
+@corpus.right("watch_time_top_decile")
+def qualify_on_a_running_count(w):
+    return w.sql(TOP_SQL + """
+        SELECT SUM(watch_ms) / (SELECT SUM(watch_ms) FROM viewers) AS share
+        FROM (SELECT watch_ms FROM viewers QUALIFY ROW_NUMBER() OVER (ORDER BY watch_ms DESC)
+                                                   <= CEIL(COUNT(*) OVER () / 10))""")
+
+
 @corpus.wrong("watch_time_top_decile", reason=r"100 times|percent")
 def a_percentage_of_watch_time(w):
     totals = w.watch

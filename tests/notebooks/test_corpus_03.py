@@ -333,7 +333,7 @@ def pandas_daily_series_reordered_columns(w):
 
 
 @corpus.right("promo_effect")
-def one_row_dict_with_an_interval_beside(w):
+def one_row_dict_with_unrequested_extras(w):
     row = w.sql(PROMO_SQL.format(did=DID)).iloc[0]
     return {"naive_lift": row["naive_lift"], "did_lift": row["did_lift"], "did_low": -1.0, "did_high": 1.0}
 
@@ -390,6 +390,18 @@ def matplotlib_bars_with_caps_and_text(w):
     fig, ax = plt.subplots()
     ax.bar(["Weekdays", "Weekends"], means, yerr=[means - low, high - means], capsize=6)
     ax.text(0.5, means.max(), f"uplift {means[1] / means[0] - 1:.1%}")
+    labelled(ax)
+    return fig
+
+
+@corpus.right("stakeholder_chart")
+def bars_then_errorbar_without_markers(w):
+    means, (low, high) = bar_data(w, seed=99)
+    fig, ax = plt.subplots()
+    ax.bar([0, 1], means, tick_label=["Weekdays", "Weekends"], color=["grey", "orange"])
+    ax.errorbar([0, 1], means, yerr=[means - low, high - means], fmt="none", ecolor="black")
+    ax.annotate(f"weekends {means[1] / means[0] - 1:+.0%}", xy=(1, high[1]), xytext=(0.2, high[1] * 1.05),
+                arrowprops={"arrowstyle": "->"})
     labelled(ax)
     return fig
 
