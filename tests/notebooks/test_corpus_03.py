@@ -246,6 +246,11 @@ def five_standard_errors_each_side(w):
     return low, high
 
 
+@corpus.wrong("weekend_uplift_ci", reason=r"centred too far")
+def a_guessed_round_interval(w):
+    return (0.0, 0.25)
+
+
 # --- 4. utc_vs_local ------------------------------------------------------------------------------------------------
 
 @corpus.right("utc_vs_local")
