@@ -30,7 +30,7 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402  (after choosing the non-interactive backend)
 
-# The window's bounds as every module's solutions compute them: timestamps, and the days they span.
+# The window's bounds as the modules' solutions compute them, as timestamps (window_end is exclusive).
 BOUNDS = """
     bounds AS (
         SELECT CAST(MAX(value) FILTER (WHERE key = 'window_start') AS TIMESTAMP) AS window_start,
