@@ -75,16 +75,22 @@ class Session:
 
     def _with_help(self, question: Question, outcome: Outcome, record: bool) -> Outcome:
         """A wrong answer's outcome with the latest hint seen and how to ask for more (remembered as seen)."""
-        from grader.progress import hints_revealed, record_reveal
+        from grader.progress import record_reveal
         from grader.reveal import more_help, shown_hint
 
-        seen = self._progress(hints_revealed, self.module, question.id) if record else 0
         if not question.hint:
             return replace(outcome, more_help=more_help(question, 0))
-        shown = shown_hint(question, seen or 0)
-        if record and shown > (seen or 0):
+        seen = self._hints_seen(question.id) if record else 0
+        shown = shown_hint(question, seen)
+        if record and shown > seen:
             self._progress(record_reveal, self.module, question.id, hints=shown)
         return replace(outcome, hint=question.hint[shown - 1], more_help=more_help(question, shown))
+
+    def _hints_seen(self, question_id: str) -> int:
+        """How many hints of a question the learner has seen (0 when the progress file cannot say)."""
+        from grader.progress import hints_revealed
+
+        return self._progress(hints_revealed, self.module, question_id) or 0
 
     def question(self, question_id: Any) -> Question | Note:
         """The question with this id in the module's key, or a note saying why there is none."""
@@ -103,15 +109,16 @@ class Session:
 
     def hint(self, question_id: Any) -> Note:
         """The next hint of a question (the last one again once all were seen); remembered in the progress file."""
-        from grader.progress import hints_revealed, record_reveal
+        from grader.progress import record_reveal
         from grader.reveal import Note, hint_note
 
         question = self.question(question_id)
         if isinstance(question, Note):
             return question
-        number = min((self._progress(hints_revealed, self.module, question.id) or 0) + 1, max(len(question.hint), 1))
-        if question.hint:
-            self._progress(record_reveal, self.module, question.id, hints=number)
+        if not question.hint:
+            return hint_note(question, 0)
+        number = min(self._hints_seen(question.id) + 1, len(question.hint))
+        self._progress(record_reveal, self.module, question.id, hints=number)
         return hint_note(question, number)
 
     def solution(self, question_id: Any) -> Note:
