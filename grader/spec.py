@@ -93,12 +93,14 @@ class Interval:
     """A (low, high) range that must cover the key's value (or the planted truth) and be narrow enough.
 
     `max_width` caps the width; `width_ratio=(low, high)` bounds it relative to the key's reference interval
-    (e.g. (0.5, 2.0): from half to twice its width). At least one of them is required.
+    (e.g. (0.5, 2.0): from half to twice its width). At least one of them is required. `center_tolerance=t` asks
+    the answer's midpoint to lie within t reference widths of the reference interval's midpoint.
     """
 
     max_width: float | None = None
     must_cover: Literal["key", "truth"] = "key"
     width_ratio: tuple[float, float] | None = None
+    center_tolerance: float | None = None
 
     def __post_init__(self) -> None:
         if self.max_width is None and self.width_ratio is None:
@@ -113,6 +115,8 @@ class Interval:
                 raise ValueError("Interval(width_ratio=...) must be (low, high) with 0 < low <= 1 <= high "
                                  f"(got {self.width_ratio!r}).")
             object.__setattr__(self, "width_ratio", ratio)
+        if self.center_tolerance is not None and not self.center_tolerance > 0:
+            raise ValueError(f"Interval(center_tolerance=...) must be > 0 (got {self.center_tolerance}).")
 
 
 @dataclass(frozen=True)
