@@ -587,7 +587,7 @@ def _missing_rows(key: _Side, ids: list[str], left_e: np.ndarray, spec: Table) -
     if not ids:
         n = len(left_e)
         return [f"{n} {word[:-1] if n == 1 else word} of the key {'has' if n == 1 else 'have'} no match in your "
-                "answer (the key has no identifying columns to name them by)."]
+                "answer."]
     lines = []
     for j in left_e[: _shown(len(left_e))]:
         row = key.frame.iloc[int(key.keep[j])]
