@@ -99,6 +99,7 @@ def _series_frame(series: pd.Series) -> pd.DataFrame:
 
 
 def _list_like(value: Any) -> bool:
+    """A sequence of values (a column), as opposed to one value."""
     return isinstance(value, list | tuple | np.ndarray | pd.Series)
 
 

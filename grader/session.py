@@ -181,6 +181,7 @@ class Check:
         return self._help(self._session.solution, question_id)
 
     def _help(self, ask: Callable[[Any], Note], question_id: Any) -> Note:
+        """Ask the session for a hint or solution; never while a key is recorded, never a traceback."""
         from grader.reveal import GRADED, Note
 
         if self._session.recorder is not None:
