@@ -144,6 +144,7 @@ class Session:
             data = to_data(question.kind, None if answer is _MISSING else answer)
         except AnswerError as error:
             raise RecordError(f"the solution's answer to {question_id!r} is unusable: {error}") from None
+        _passes_own_spec(question, data, self.recorder.entries[question_id]["truth"])
         self.recorder.expected(question_id, data)
         return Outcome(question_id, True, question.points, question.points, "Recorded as the answer key.")
 
@@ -161,6 +162,18 @@ class Session:
                 print(f"Progress not saved: {error}", file=sys.stderr)
                 self._progress_warned = True
             return None
+
+
+def _passes_own_spec(question: Question, data: Any, truth: float | None) -> None:
+    """Raise RecordError when the solution's answer fails its own spec (a typo in Table(key=...), a missing title)."""
+    from grader.compare import compare
+
+    try:
+        outcome = compare(question, data, data, truth=truth)
+    except ValueError as error:
+        raise RecordError(f"question {question.id!r} cannot judge the solution's answer: {error}") from None
+    if not outcome.passed:
+        raise RecordError(f"the solution's answer to {question.id!r} fails its own spec: {outcome.summary}")
 
 
 class Check:

@@ -378,6 +378,8 @@ def _compare_named(spec: Table, got: pd.DataFrame, expected: pd.DataFrame) -> Ve
     absent = [c for c in wanted if c not in key_names]
     if absent:
         raise ValueError(f"Table(columns=...) names {absent}, which the key does not have: {list(key_names)}.")
+    if spec.key is not None:
+        identifying_columns(spec, expected)  # an author's misspelt key column fails on every answer, right or wrong
     missing = [key_names[c] for c in wanted if c not in got_names]
     extra = [got_names[c] for c in got_names if c not in wanted]
     if missing:
