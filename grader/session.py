@@ -96,8 +96,8 @@ class Session:
         """The question with this id in the module's key, or a note saying why there is none."""
         from grader.reveal import Note
 
-        if not isinstance(question_id, str):
-            return Note('Question ids are text in quotes, e.g. check.hint("dau").')
+        if not isinstance(question_id, str) or not question_id:
+            return Note('Name the question, in quotes: e.g. check.hint("dau") or check.solution("dau").')
         try:
             key = self.key()
         except GraderError as error:
@@ -187,11 +187,11 @@ class Check:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def hint(self, question_id: str) -> Note:
+    def hint(self, question_id: str = "") -> Note:
         """The next hint of a question (self-study; nothing is revealed while a key is recorded)."""
         return self._help(self._session.hint, question_id)
 
-    def solution(self, question_id: str) -> Note:
+    def solution(self, question_id: str = "") -> Note:
         """The reference solution of one question (self-study; nothing is revealed while a key is recorded)."""
         return self._help(self._session.solution, question_id)
 
