@@ -99,6 +99,7 @@ def _series_frame(series: pd.Series) -> pd.DataFrame:
 
 
 def _list_like(value: Any) -> bool:
+    """A sequence of values (a column), as opposed to one value."""
     return isinstance(value, list | tuple | np.ndarray | pd.Series)
 
 
@@ -239,9 +240,11 @@ def _plain(value: Any) -> Any:
 
 
 def _single(raw: Any) -> Any:
-    """The one value inside a 1x1 table, a 1-item Series/array/tuple, or the value itself."""
+    """The one value inside a 1x1 table, a 1-item Series/array/tuple/dict, or the value itself."""
     if isinstance(raw, duckdb.DuckDBPyRelation | pa.Table):
         raw = _as_frame(raw, "")
+    if isinstance(raw, Mapping) and len(raw) == 1:
+        raw = next(iter(raw.values()))
     if isinstance(raw, pd.DataFrame):
         if raw.shape != (1, 1):
             raise AnswerError(

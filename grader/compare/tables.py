@@ -378,6 +378,8 @@ def _compare_named(spec: Table, got: pd.DataFrame, expected: pd.DataFrame) -> Ve
     absent = [c for c in wanted if c not in key_names]
     if absent:
         raise ValueError(f"Table(columns=...) names {absent}, which the key does not have: {list(key_names)}.")
+    if spec.key is not None:
+        identifying_columns(spec, expected)  # an author's misspelt key column fails on every answer, right or wrong
     missing = [key_names[c] for c in wanted if c not in got_names]
     extra = [got_names[c] for c in got_names if c not in wanted]
     if missing:
@@ -587,7 +589,7 @@ def _missing_rows(key: _Side, ids: list[str], left_e: np.ndarray, spec: Table) -
     if not ids:
         n = len(left_e)
         return [f"{n} {word[:-1] if n == 1 else word} of the key {'has' if n == 1 else 'have'} no match in your "
-                "answer (the key has no identifying columns to name them by)."]
+                "answer."]
     lines = []
     for j in left_e[: _shown(len(left_e))]:
         row = key.frame.iloc[int(key.keep[j])]

@@ -164,7 +164,7 @@ def test_wrong_types_name_what_was_handed_in(db):
         (TABLE, 42, "This question wants a table (a DataFrame, a DuckDB relation or a list of dicts); got an int."),
         (TABLE, db, "The answer is the database connection, not a result: pass db.sql(query).df()."),
         (Scalar(), [1, 2], "The answer is a list of 2 items; this question wants one value."),
-        (Scalar(), {"n": 1}, "This question wants one value (a number, text or yes/no); got a dict."),
+        (Scalar(), {"n": 1, "m": 2}, "This question wants one value (a number, text or yes/no); got a dict."),
         (Set(), "BR", "This question wants a set of values, e.g. {'a', 'b'} or df['col']; got text ('BR')."),
         (Choice(("a", "b")), 1, "Answer with one of the options as text ('a', 'b'); got an int."),
         (Choice(("a", "b")), "c", "'c' is not one of the options: 'a', 'b'."),

@@ -28,7 +28,8 @@ def check(kind: object, answer: object, key: object, mistakes: dict | None = Non
 
 @pytest.mark.parametrize(
     "answer",
-    [0.25, np.float64(0.25), decimal.Decimal("0.25"), np.array(0.25), pd.DataFrame({"share": [0.25]}), (0.25,)],
+    [0.25, np.float64(0.25), decimal.Decimal("0.25"), np.array(0.25), pd.DataFrame({"share": [0.25]}), (0.25,),
+     {"share": 0.25}, pd.DataFrame({"share": [0.25]}).iloc[0]],
 )
 def test_a_number_passes_in_any_spelling(answer):
     assert check(Scalar(), answer, 0.25).passed

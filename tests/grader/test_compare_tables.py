@@ -427,3 +427,13 @@ def test_a_named_series_of_labelled_values_is_ambiguous_and_says_how_to_convert_
         "for a column of labels and values pass s.rename_axis('label').reset_index()."
     )
     assert check(dict(series), key=SUMMARY.drop(columns="stickiness")).passed
+
+
+def test_rows_of_a_key_without_identifying_columns_are_counted_never_shown():
+    key = pd.DataFrame({"dow": [1, 2, 3], "avg_dau": [120.5, 130.25, 99.75]})
+    answer = pd.DataFrame({"dow": [0, 5, 3], "avg_dau": [120.5, 130.25, 99.75]})
+    outcome = check(answer, key=key)
+    assert "2 rows of the key have no match in your answer." in outcome.details
+    assert_no_key_leak(outcome, key, answer)
+    named = check(answer, key=key, identity=("dow",))
+    assert {"dow=1 is missing.", "dow=2 is missing."} <= set(named.details)

@@ -240,7 +240,8 @@ def test_check_solution_shows_the_solution_code_and_progress_remembers_it(sessio
 def test_hint_and_solution_with_an_unknown_question_say_which_exist(session):
     _, check = session
     assert "There is no question 'nope' in 90_fixture_sql" in repr(check.hint("nope"))
-    assert "text in quotes" in repr(check.solution(3))
+    for note in (check.solution(3), check.hint()):
+        assert repr(note) == 'Name the question, in quotes: e.g. check.hint("dau") or check.solution("dau").'
 
 
 def test_a_graded_check_records_answers_but_never_reveals_anything():
