@@ -17,8 +17,6 @@ MODULE = "01_active_users"
 corpus = Corpus(MODULE)
 DAY = "2025-09-24"
 ACTIVE = "event_name <> 'push_received'"
-ONE_VALUE_DICT = ("engine: a one-entry dict {'dau': n} is rejected for a scalar question, and the feedback does not say "
-                  "how to convert it (issue 10, section 2)")
 
 
 class Bench(Workbench):
@@ -99,7 +97,7 @@ def relation_of_one_cell_with_date_trunc(w):
     return w.db.sql(dau_sql(f"date_trunc('day', event_ts) = TIMESTAMP '{DAY}' AND event_name != 'push_received'"))
 
 
-@corpus.right("dau_on_date", xfail=ONE_VALUE_DICT)
+@corpus.right("dau_on_date")
 def one_row_dict_from_a_group_by(w):
     frame = w.sql(f"""SELECT CAST(event_ts AS DATE) AS day, COUNT(DISTINCT user_id) AS dau FROM events
                       WHERE {ACTIVE} GROUP BY day HAVING day = DATE '{DAY}'""")
