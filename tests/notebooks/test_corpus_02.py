@@ -282,11 +282,11 @@ def weeks_starting_on_sunday(w):
 
 
 @corpus.wrong("retention_classic", reason=r"'cohort_size'")
-def cohorts_joined_to_events_drop_silent_users(w):
+def cohorts_joined_to_their_returns_drop_who_never_came_back(w):
     return w.sql(COHORT_SQL + f"""
         SELECT m.cohort_week, COUNT(*) AS cohort_size, {share_sql(1)} AS d1, {share_sql(7)} AS d7,
                {share_sql(30)} AS d30
-        FROM members m JOIN (SELECT DISTINCT user_id FROM returns) AS seen USING (user_id)
+        FROM members m JOIN (SELECT DISTINCT user_id FROM returns WHERE day_n >= 1) AS back USING (user_id)
         GROUP BY m.cohort_week""")
 
 

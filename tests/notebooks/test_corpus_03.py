@@ -248,6 +248,7 @@ def five_standard_errors_each_side(w):
 
 @corpus.wrong("weekend_uplift_ci", reason=r"centred too far")
 def a_guessed_round_interval(w):
+    # A guess of plausible width: only its centre, away from this dataset's estimate, gives it away.
     return (0.0, 0.25)
 
 
