@@ -95,7 +95,10 @@ def show_relation(relation: duckdb.DuckDBPyRelation) -> tuple[str, str]:
     if more:
         frame = frame.head(SHOWN_HEAD)
     note = f"First {SHOWN_HEAD} rows of more than {SHOWN_WHOLE}; use .df() to get them all." if more else ""
-    text = frame.set_axis(header, axis=1).to_string(index=False, max_rows=None, max_cols=None)
+    if frame.empty:
+        text, note = "  ".join(header), "No rows."
+    else:
+        text = frame.set_axis(header, axis=1).to_string(index=False, max_rows=None, max_cols=None)
     heads = "".join(f"<th>{html.escape(str(name))}<br><small>{html.escape(short_type(kind))}</small></th>"
                     for name, kind in zip(relation.columns, relation.types, strict=True))
     body = frame.to_html(index=False, header=False, max_rows=None, max_cols=None, border=0)
