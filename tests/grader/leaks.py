@@ -20,7 +20,9 @@ it is a leak unless some value of the answer renders the same way.
 Allowed by default, because the feedback contract allows them:
 - the values of a table's identifying columns (missing rows are named by them, e.g. `day=2025-09-03 is missing`);
   pass `identifying=(...)` to name them, else the engine's default for the key (date, timestamp, text, yes/no);
-- whole numbers below `min_whole` (10): counts like "first at point 2" or "1 more row" are not key values.
+- counts the engine states about rows, points, values and series ("has 31 rows, 1 more than the key", "the row
+  count is right (35)", "first at point 4", "... and 30 more wrong rows"): they are removed before searching;
+- whole numbers below `min_whole` (10).
 """
 
 from __future__ import annotations
@@ -85,6 +87,15 @@ def _appears(token: str, text: str) -> bool:
     return re.search(rf"(?<![\w.\-]){re.escape(token)}(?![\w]|\.\d)", text) is not None
 
 
+# How the engine states counts (of rows, points, values, series, attempts): not values of the key.
+_COUNTS = re.compile(
+    r"\d+ (?:more|fewer) than the key|has \d+ (?:rows?|points|values?)|is right \(\d+\)"
+    r"|\d+ (?:distinct )?rows? of the key|\.\.\. and \d+ more|at point \d+|shows \d+ series|wants \d+"
+    r"|\d+ values? of the key|\d+ of the key's series|in your answer \d+ times, in the key \d+"
+    r"|all \d+ (?:rows|values)|row \d+|\d+ significant figures|\d+ decimal places"
+)
+
+
 def engine_text(feedback: str | Outcome) -> str:
     """The feedback the engine wrote: an Outcome's summary (unless it is a known mistake's sentence) and details."""
     if not isinstance(feedback, Outcome):
@@ -100,7 +111,7 @@ def key_leaks(
 
     With `kind`, a raw answer (a relation, a chart, a Series...) is first turned into data as check() does.
     """
-    text = engine_text(feedback)
+    text = _COUNTS.sub(" ", engine_text(feedback))
     if kind is not None:
         answer = to_data(kind, answer)
     if isinstance(key_value, pd.DataFrame) and identifying is None:

@@ -49,3 +49,11 @@ def test_an_outcomes_authored_texts_are_not_searched_but_its_details_are():
 def test_a_raw_answer_is_converted_when_its_kind_is_given():
     relation = duckdb.sql("SELECT DATE '2025-09-03' AS day, 1250 AS dau")
     assert key_leaks("dau=1250", KEY, relation, kind=Table()) == []
+
+
+def test_counts_the_engine_states_are_not_key_values():
+    key = to_data(Table(), pd.DataFrame({"day": pd.date_range("2025-09-01", periods=3), "dau": [35, 15, 30]}))
+    feedback = ("Your answer has 30 rows, 15 fewer than the key. The row count is right (35), but some rows differ. "
+                "... and 30 more wrong rows. first at point 15")
+    assert key_leaks(feedback, key, ANSWER) == []
+    assert key_leaks("dau=30", key, ANSWER) == ["30"]
