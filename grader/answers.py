@@ -79,14 +79,27 @@ def _arrow_to_frame(table: pa.Table) -> pd.DataFrame:
     return table.to_pandas()
 
 
-def _is_record(series: pd.Series) -> bool:
-    """A Series that is one row (df.iloc[0], df.mean()): an unnamed index of distinct texts, no text name."""
+def _labelled_by_text(series: pd.Series) -> bool:
+    """An unnamed index of distinct texts: the labels of one row's values (df.iloc[0], df.mean())."""
     index = series.index
-    return (index.names == [None] and len(index) > 0 and index.is_unique and not isinstance(series.name, str)
-            and all(isinstance(label, str) for label in index))
+    return index.names == [None] and len(index) > 0 and index.is_unique and all(isinstance(x, str) for x in index)
+
+
+def _series_frame(series: pd.Series) -> pd.DataFrame:
+    """A Series as a table: one row when it is a record, else one column (its name, or 'value')."""
+    if _labelled_by_text(series):
+        if isinstance(series.name, str):
+            labels = ", ".join(repr(x) for x in series.index[:3]) + (", ..." if len(series) > 3 else "")
+            raise AnswerError(
+                f"The answer is a Series named {series.name!r} labelled {labels}: for one row with those columns "
+                "pass dict(s); for a column of labels and values pass s.rename_axis('label').reset_index()."
+            )
+        return pd.DataFrame([series.to_dict()])
+    return series.to_frame(name="value" if series.name is None else series.name)
 
 
 def _list_like(value: Any) -> bool:
+    """A sequence of values (a column), as opposed to one value."""
     return isinstance(value, list | tuple | np.ndarray | pd.Series)
 
 
@@ -118,9 +131,7 @@ def _as_frame(raw: Any, wanted: str) -> pd.DataFrame:
     if isinstance(raw, pd.DataFrame):
         return raw
     if isinstance(raw, pd.Series):
-        if _is_record(raw):
-            return pd.DataFrame([raw.to_dict()])
-        return raw.to_frame(name="value" if raw.name is None else raw.name)
+        return _series_frame(raw)
     if isinstance(raw, Mapping):
         return _from_mapping(raw)
     if isinstance(raw, tuple) and raw and not any(_list_like(v) or isinstance(v, Mapping) for v in raw):
@@ -229,9 +240,11 @@ def _plain(value: Any) -> Any:
 
 
 def _single(raw: Any) -> Any:
-    """The one value inside a 1x1 table, a 1-item Series/array/tuple, or the value itself."""
+    """The one value inside a 1x1 table, a 1-item Series/array/tuple/dict, or the value itself."""
     if isinstance(raw, duckdb.DuckDBPyRelation | pa.Table):
         raw = _as_frame(raw, "")
+    if isinstance(raw, Mapping) and len(raw) == 1:
+        raw = next(iter(raw.values()))
     if isinstance(raw, pd.DataFrame):
         if raw.shape != (1, 1):
             raise AnswerError(
@@ -467,19 +480,28 @@ def _figure(kind: Figure, raw: Any) -> dict:
     """
     ax = _axes_of(raw)
     figure = ax.get_figure()
+    layers = _twins(ax)
     title = ax.get_title() or ax.get_title("left") or ax.get_title("right")
     if not title and figure is not None:
         title = figure.get_suptitle()
     low, high = ax.get_ylim()
     return {
         "title": title,
-        "xlabel": ax.get_xlabel(),
-        "ylabel": ax.get_ylabel(),
+        "xlabel": next((a.get_xlabel() for a in layers if a.get_xlabel()), ""),
+        "ylabel": next((a.get_ylabel() for a in layers if a.get_ylabel()), ""),
         "ylim": [float(low), float(high)],
-        "series": _line_series(ax) + _bar_series(ax) + _scatter_series(ax),
-        "error_bars": _has_error_bars(ax),
-        "annotations": len(ax.texts),
+        "series": [s for a in layers for s in _line_series(a) + _bar_series(a) + _scatter_series(a)],
+        "error_bars": any(_has_error_bars(a) for a in layers),
+        "annotations": sum(len(a.texts) for a in layers),
+        "other_marks": sum(len(a.collections) + len(a.lines) + len(a.patches) for a in layers),
     }
+
+
+def _twins(ax: Any) -> list:
+    """The Axes and those drawn over it (twinx, pandas' secondary_y): one chart, several y-scales."""
+    figure = ax.get_figure()
+    others = [] if figure is None else [a for a in figure.axes if a is not ax and a.bbox.bounds == ax.bbox.bounds]
+    return [ax, *others]
 
 
 _CONVERTERS = {
@@ -497,7 +519,7 @@ def to_data(kind: Kind | Question, raw: Any) -> Data:
 
     Table -> DataFrame; Scalar -> float | int | str | bool (dates as ISO text); Set -> sorted list;
     Choice -> the option's text; Interval -> (low, high); Figure -> dict (title, xlabel, ylabel, ylim, series,
-    error_bars, annotations).
+    error_bars, annotations, other_marks: how many artists are drawn in all).
     """
     if isinstance(kind, Question):
         kind = kind.kind

@@ -50,7 +50,7 @@ def more_help(question: Question, shown: int) -> str:
 
 
 def hint_note(question: Question, number: int) -> Note:
-    """Hint `number` (1-based, at most the last) of a question, saying whether more are left."""
+    """Hint `number` (1-based, at most the last) of a question, saying whether more are left (0: it has none)."""
     hints = question.hint
     if not hints:
         return Note(f"{question.id}: there is no hint for this question.",

@@ -75,23 +75,29 @@ class Session:
 
     def _with_help(self, question: Question, outcome: Outcome, record: bool) -> Outcome:
         """A wrong answer's outcome with the latest hint seen and how to ask for more (remembered as seen)."""
-        from grader.progress import hints_revealed, record_reveal
+        from grader.progress import record_reveal
         from grader.reveal import more_help, shown_hint
 
-        seen = self._progress(hints_revealed, self.module, question.id) if record else 0
         if not question.hint:
             return replace(outcome, more_help=more_help(question, 0))
-        shown = shown_hint(question, seen or 0)
-        if record and shown > (seen or 0):
+        seen = self._hints_seen(question.id) if record else 0
+        shown = shown_hint(question, seen)
+        if record and shown > seen:
             self._progress(record_reveal, self.module, question.id, hints=shown)
         return replace(outcome, hint=question.hint[shown - 1], more_help=more_help(question, shown))
+
+    def _hints_seen(self, question_id: str) -> int:
+        """How many hints of a question the learner has seen (0 when the progress file cannot say)."""
+        from grader.progress import hints_revealed
+
+        return self._progress(hints_revealed, self.module, question_id) or 0
 
     def question(self, question_id: Any) -> Question | Note:
         """The question with this id in the module's key, or a note saying why there is none."""
         from grader.reveal import Note
 
-        if not isinstance(question_id, str):
-            return Note('Question ids are text in quotes, e.g. check.hint("dau").')
+        if not isinstance(question_id, str) or not question_id:
+            return Note('Name the question, in quotes: e.g. check.hint("dau") or check.solution("dau").')
         try:
             key = self.key()
         except GraderError as error:
@@ -103,15 +109,16 @@ class Session:
 
     def hint(self, question_id: Any) -> Note:
         """The next hint of a question (the last one again once all were seen); remembered in the progress file."""
-        from grader.progress import hints_revealed, record_reveal
+        from grader.progress import record_reveal
         from grader.reveal import Note, hint_note
 
         question = self.question(question_id)
         if isinstance(question, Note):
             return question
-        number = min((self._progress(hints_revealed, self.module, question.id) or 0) + 1, max(len(question.hint), 1))
-        if question.hint:
-            self._progress(record_reveal, self.module, question.id, hints=number)
+        if not question.hint:
+            return hint_note(question, 0)
+        number = min(self._hints_seen(question.id) + 1, len(question.hint))
+        self._progress(record_reveal, self.module, question.id, hints=number)
         return hint_note(question, number)
 
     def solution(self, question_id: Any) -> Note:
@@ -137,6 +144,7 @@ class Session:
             data = to_data(question.kind, None if answer is _MISSING else answer)
         except AnswerError as error:
             raise RecordError(f"the solution's answer to {question_id!r} is unusable: {error}") from None
+        _spec_fits(question, data, self.recorder.entries[question_id]["truth"])
         self.recorder.expected(question_id, data)
         return Outcome(question_id, True, question.points, question.points, "Recorded as the answer key.")
 
@@ -156,6 +164,20 @@ class Session:
             return None
 
 
+def _spec_fits(question: Question, data: Any, truth: float | None) -> None:
+    """Raise RecordError when the spec cannot judge the solution's answer (a misspelt Table(key=...) column).
+
+    Only such authoring errors: whether the answer passes (an interval's width, a chart's series count) can
+    depend on the dataset, and a hidden dataset's key must still be recorded.
+    """
+    from grader.compare import compare
+
+    try:
+        compare(question, data, data, truth=truth)
+    except ValueError as error:
+        raise RecordError(f"question {question.id!r} cannot judge the solution's answer: {error}") from None
+
+
 class Check:
     """check(question_id, answer): compare with the answer key, show feedback, remember progress; never raises.
 
@@ -165,15 +187,16 @@ class Check:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def hint(self, question_id: str) -> Note:
+    def hint(self, question_id: str = "") -> Note:
         """The next hint of a question (self-study; nothing is revealed while a key is recorded)."""
         return self._help(self._session.hint, question_id)
 
-    def solution(self, question_id: str) -> Note:
+    def solution(self, question_id: str = "") -> Note:
         """The reference solution of one question (self-study; nothing is revealed while a key is recorded)."""
         return self._help(self._session.solution, question_id)
 
     def _help(self, ask: Callable[[Any], Note], question_id: Any) -> Note:
+        """Ask the session for a hint or solution; never while a key is recorded, never a traceback."""
         from grader.reveal import GRADED, Note
 
         if self._session.recorder is not None:

@@ -90,19 +90,31 @@ def short_type(duckdb_type: object) -> str:
 def show_relation(relation: duckdb.DuckDBPyRelation) -> tuple[str, str]:
     """(plain text, HTML) of a query result: short type names, every row up to SHOWN_WHOLE, else the first rows."""
     frame = relation.limit(SHOWN_WHOLE + 1).df()
-    header = [f"{name} ({short_type(kind)})" for name, kind in zip(relation.columns, relation.types, strict=True)]
-    more = len(frame) > SHOWN_WHOLE
-    if more:
+    kinds = [short_type(kind) for kind in relation.types]
+    note = "No rows." if frame.empty else ""
+    if len(frame) > SHOWN_WHOLE:
         frame = frame.head(SHOWN_HEAD)
-    note = f"First {SHOWN_HEAD} rows of more than {SHOWN_WHOLE}; use .df() to get them all." if more else ""
-    text = frame.set_axis(header, axis=1).to_string(index=False, max_rows=None, max_cols=None)
-    heads = "".join(f"<th>{html.escape(str(name))}<br><small>{html.escape(short_type(kind))}</small></th>"
-                    for name, kind in zip(relation.columns, relation.types, strict=True))
-    body = frame.to_html(index=False, header=False, max_rows=None, max_cols=None, border=0)
-    table = body.replace("<tbody>", f"<thead><tr>{heads}</tr></thead><tbody>", 1)
+        note = f"First {SHOWN_HEAD} rows of more than {SHOWN_WHOLE}; use .df() to get them all."
+    text, page = _plain(frame, relation.columns, kinds), _html(frame, relation.columns, kinds)
     if note:
-        return f"{text}\n{note}", f"{table}<p><small>{html.escape(note)}</small></p>"
-    return text, table
+        return f"{text}\n{note}", f"{page}<p><small>{html.escape(note)}</small></p>"
+    return text, page
+
+
+def _plain(frame: Any, names: list[str], kinds: list[str]) -> str:
+    """The rows as aligned text under 'name (TYPE)' headers."""
+    header = [f"{name} ({kind})" for name, kind in zip(names, kinds, strict=True)]
+    if frame.empty:
+        return "  ".join(header)
+    return frame.set_axis(header, axis=1).to_string(index=False, max_rows=None, max_cols=None)
+
+
+def _html(frame: Any, names: list[str], kinds: list[str]) -> str:
+    """The rows as an HTML table whose headers give each column's short type."""
+    heads = "".join(f"<th>{html.escape(str(name))}<br><small>{html.escape(kind)}</small></th>"
+                    for name, kind in zip(names, kinds, strict=True))
+    body = frame.to_html(index=False, header=False, max_rows=None, max_cols=None, border=0)
+    return body.replace("<tbody>", f"<thead><tr>{heads}</tr></thead><tbody>", 1)
 
 
 _last_shown: list[Any] = [None, None]  # (relation, its display): Jupyter asks for text and HTML of one result

@@ -16,8 +16,9 @@ from grader.spec import Figure
 
 
 def _label_key(label: str) -> str:
-    """How series labels are matched: case-insensitive, whitespace runs collapsed."""
-    return " ".join(label.split()).casefold()
+    """How series labels are matched: case-insensitive, whitespace runs collapsed, pandas' ' (right)' dropped."""
+    # pandas appends " (right)" to the legend label of a secondary_y series; it names the same data.
+    return " ".join(label.split()).casefold().removesuffix(" (right)")
 
 
 def _match_series(got: list[dict], expected: list[dict]) -> tuple[list[tuple[dict, dict]], list[str]]:
@@ -131,7 +132,9 @@ def compare_figure(spec: Figure, got: dict[str, Any], expected: dict[str, Any]) 
         pairs, data_problems = _match_series(mine, expected["series"])
         data_problems += [p for g, e in pairs if (p := _series_problem(g, e, spec.rtol))]
         if not mine and n_key:
-            data_problems.append("Nothing is plotted: draw the data with ax.plot(...), ax.bar(...) or df.plot(...).")
+            what = ("Nothing the grader can read as data is plotted (only bands, segments or reference lines)"
+                    if got.get("other_marks") else "Nothing is plotted")
+            data_problems.append(f"{what}: draw the data with ax.plot(...), ax.bar(...) or df.plot(...).")
         check("data", not data_problems, data_problems[0] if data_problems else "")
         problems += data_problems[1:]
     if not problems:

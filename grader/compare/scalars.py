@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from grader.compare.slips import slip
+from grader.compare.slips import significant_figures, slip
 from grader.feedback import format_value
 from grader.outcome import Verdict
 from grader.spec import Scalar
@@ -36,22 +36,9 @@ def numbers_equal(got: float, expected: float, rtol: float, atol: float) -> bool
     return abs(got - expected) <= atol + rtol * abs(expected)
 
 
-def round_sig(x: float, figures: int) -> float:
-    """`x` rounded to `figures` significant figures (in decimal, as a person rounds)."""
-    return float(f"{x:.{figures - 1}e}")
-
-
-_MAX_FIGURES = 15  # beyond this a float's own noise decides, not the student's rounding
-
-
 def rounded_figures(got: float, expected: float) -> int | None:
     """The number of significant figures to which `got` is `expected` rounded (the fewest that fit), or None."""
-    if got == 0 or not math.isfinite(expected):
-        return None
-    for figures in range(1, _MAX_FIGURES + 1):
-        if math.isclose(got, round_sig(expected, figures), rel_tol=1e-12, abs_tol=0.0):
-            return figures
-    return None
+    return significant_figures(np.array([got]), np.array([expected]))
 
 
 def _number_verdict(spec: Scalar, got: float, expected: float) -> Verdict:

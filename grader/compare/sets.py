@@ -1,4 +1,7 @@
-"""Compare sets of values: missing and unexpected members, strings case-insensitive when asked."""
+"""Compare sets of values: how many members are missing, which ones are unexpected; strings case-insensitive when asked.
+
+Feedback never names a member of the key the answer lacks: missing members are counted, not listed.
+"""
 
 from __future__ import annotations
 
@@ -47,13 +50,14 @@ def compare_set(spec: Set, got: list[Any], expected: list[Any]) -> Verdict:
     if not missing and not unexpected:
         return Verdict(True, f"Correct: all {len(key)} values match.")
     if len(mine) != len(key):
-        summary = f"Your set has {_values(len(mine))}; the key has {len(key)}."
+        fewer = "fewer" if len(mine) < len(key) else "more"
+        summary = f"Your set has {_values(len(mine))}, {abs(len(key) - len(mine))} {fewer} than the key."
     else:
         summary = f"The number of values is right ({len(key)}), but some differ."
     details = []
     if missing:
-        # Never list every member of the key.
-        details.append(f"Missing: {_listed(missing, min(_SHOWN, max(len(key) - 1, 0)))}.")
+        details.append(f"{_values(len(missing)).capitalize()} of the key {'is' if len(missing) == 1 else 'are'} "
+                       "missing from your set.")
     if unexpected:
         details.append(f"Unexpected: {_listed(unexpected, _SHOWN)}.")
     return Verdict(False, summary, tuple(details))

@@ -5,7 +5,7 @@ Shared by scalar and table comparisons, so a slip reads the same wherever it is 
 
 from __future__ import annotations
 
-import math
+import numpy as np
 
 # (factor of the answer over the key, what it usually means); checked in this order.
 _SLIPS: tuple[tuple[float, str], ...] = (
@@ -26,10 +26,56 @@ _REL_TOL = 1e-3
 
 def slip(got: float, expected: float) -> str | None:
     """What `got` is relative to `expected` when it is a known slip ('60 times the key's value: ...'), else None."""
-    if got == 0 or expected == 0 or not (math.isfinite(got) and math.isfinite(expected)):
+    return column_slip(np.array([got], dtype=float), np.array([expected], dtype=float))
+
+
+def column_slip(got: np.ndarray, expected: np.ndarray) -> str | None:
+    """The one slip that every differing pair of numbers shows (pairs with a zero or NULL are left out), or None."""
+    differ = (got != expected) & (got != 0) & (expected != 0) & np.isfinite(got) & np.isfinite(expected)
+    if not differ.any():
         return None
-    ratio = got / expected
+    ratio = got[differ] / expected[differ]
     for factor, meaning in _SLIPS:
-        if math.isclose(ratio, factor, rel_tol=_REL_TOL):
+        if np.all(np.isclose(ratio, factor, rtol=_REL_TOL, atol=0.0)):
             return meaning
+    return None
+
+
+_MAX_FIGURES = 15  # beyond this a float's own noise decides, not the student's rounding
+_MAX_DECIMALS = 12
+_ROUNDING_RTOL = 1e-9
+
+
+def _differing(got: np.ndarray, expected: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs that differ, both finite."""
+    keep = (got != expected) & np.isfinite(got) & np.isfinite(expected)
+    return got[keep], expected[keep]
+
+
+def round_sig(values: np.ndarray, figures: int) -> np.ndarray:
+    """`values` rounded to `figures` significant figures (0 stays 0)."""
+    magnitude = np.floor(np.log10(np.abs(np.where(values == 0, 1.0, values))))
+    scale = 10.0 ** (figures - 1 - magnitude)
+    return np.round(values * scale) / scale
+
+
+def significant_figures(got: np.ndarray, expected: np.ndarray) -> int | None:
+    """The fewest significant figures to which every differing `got` is its `expected` rounded, or None."""
+    got, expected = _differing(got, expected)
+    if not len(got) or np.any(got == 0):
+        return None
+    for figures in range(1, _MAX_FIGURES + 1):
+        if np.allclose(got, round_sig(expected, figures), rtol=_ROUNDING_RTOL, atol=0.0):
+            return figures
+    return None
+
+
+def decimal_places(got: np.ndarray, expected: np.ndarray) -> int | None:
+    """The fewest decimal places to which every differing `got` is its `expected` rounded, or None."""
+    got, expected = _differing(got, expected)
+    if not len(got):
+        return None
+    for places in range(_MAX_DECIMALS + 1):
+        if np.allclose(got, np.round(expected, places), rtol=_ROUNDING_RTOL, atol=0.0):
+            return places
     return None

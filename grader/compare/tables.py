@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from grader.compare.slips import slip
+from grader.compare.slips import column_slip, decimal_places, significant_figures
 from grader.feedback import format_value
 from grader.outcome import Verdict
 from grader.spec import Table
@@ -378,6 +378,8 @@ def _compare_named(spec: Table, got: pd.DataFrame, expected: pd.DataFrame) -> Ve
     absent = [c for c in wanted if c not in key_names]
     if absent:
         raise ValueError(f"Table(columns=...) names {absent}, which the key does not have: {list(key_names)}.")
+    if spec.key is not None:
+        identifying_columns(spec, expected)  # an author's misspelt key column fails on every answer, right or wrong
     missing = [key_names[c] for c in wanted if c not in got_names]
     extra = [got_names[c] for c in got_names if c not in wanted]
     if missing:
@@ -540,21 +542,43 @@ def _wrong_row(mine: _Side, key: _Side, ids: list[str], i: int, j: int) -> str:
     return f"{label}: {', '.join(differing) or 'values differ within the tolerance'}"
 
 
+def _numbers(side: _Side, name: str, rows: list[int]) -> np.ndarray:
+    """A column's values at some kept rows of a side, as floats (NaN where not a number: text, dates, yes/no)."""
+    values = side.frame[name].iloc[side.keep[rows]]
+    dtype = values.dtype
+    if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_datetime64_any_dtype(dtype) or \
+            pd.api.types.is_timedelta64_dtype(dtype):
+        return np.full(len(values), np.nan)
+    return pd.to_numeric(values.astype(object), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
 def _slips(mine: _Side, key: _Side, ids: list[str], wrong: list[tuple[int, int]]) -> list[str]:
     """Numeric columns whose wrong values all show the same slip (x100, x60, x1000, a flipped sign...)."""
+    if not wrong:
+        return []
+    rows_g, rows_e = [i for i, _ in wrong], [j for _, j in wrong]
     found = []
-    for position, name in enumerate(key.names):
-        if name in ids:
+    for name_g, name_e in zip(mine.names, key.names, strict=True):
+        if name_e in ids:
             continue
-        meanings = set()
-        for i, j in wrong:
-            g, e = _number(_cells(mine, i)[position]), _number(_cells(key, j)[position])
-            if g is None or e is None or g == e:
-                continue
-            meanings.add(slip(g, e))
-        if len(meanings) == 1 and None not in meanings:
-            found.append(f"In column '{name}' your values are {meanings.pop()}")
+        got, expected = _numbers(mine, name_g, rows_g), _numbers(key, name_e, rows_e)
+        meaning = column_slip(got, expected) or _rounding(got, expected)
+        if meaning is not None:
+            found.append(f"In column '{name_e}' your values are {meaning}")
     return found
+
+
+def _rounding(got: np.ndarray, expected: np.ndarray) -> str | None:
+    """'the key's values rounded to 3 decimal places: ...' when every wrong value is a rounding, else None."""
+    places = decimal_places(got, expected)
+    if places == 0:
+        return "the key's values cut to whole numbers: integer division, or a cast to INTEGER?"
+    if places is not None:
+        return f"the key's values rounded to {places} decimal places: give the unrounded values."
+    figures = significant_figures(got, expected)
+    if figures is not None and figures >= 2:
+        return f"the key's values rounded to {figures} significant figures: give the unrounded values."
+    return None
 
 
 def _missing_rows(key: _Side, ids: list[str], left_e: np.ndarray, spec: Table) -> list[str]:
@@ -565,7 +589,7 @@ def _missing_rows(key: _Side, ids: list[str], left_e: np.ndarray, spec: Table) -
     if not ids:
         n = len(left_e)
         return [f"{n} {word[:-1] if n == 1 else word} of the key {'has' if n == 1 else 'have'} no match in your "
-                "answer (the key has no identifying columns to name them by)."]
+                "answer."]
     lines = []
     for j in left_e[: _shown(len(left_e))]:
         row = key.frame.iloc[int(key.keep[j])]

@@ -6,6 +6,10 @@ Use it on any feedback the engine produces (an Outcome, its text or its HTML):
 
     outcome = compare(question, got, expected)
     assert_no_key_leak(outcome, expected, got)
+    assert_no_key_leak(outcome, key.expected[q], raw_answer, kind=question.kind)   # a raw answer, converted
+
+For an Outcome only what the engine wrote is searched (its summary and details); the authored texts - hints,
+a known mistake's sentence - are the author's business.
 
 `key_value` and `answer` are what compare() receives (to_data output) or raw answers of the same shape: a number,
 text, a (low, high) interval, a set or list, a DataFrame (every cell counts) or a chart dict (its series' x and y
@@ -16,7 +20,9 @@ it is a leak unless some value of the answer renders the same way.
 Allowed by default, because the feedback contract allows them:
 - the values of a table's identifying columns (missing rows are named by them, e.g. `day=2025-09-03 is missing`);
   pass `identifying=(...)` to name them, else the engine's default for the key (date, timestamp, text, yes/no);
-- whole numbers below `min_whole` (10): counts like "first at point 2" or "1 more row" are not key values.
+- counts the engine states about rows, points, values and series ("has 31 rows, 1 more than the key", "the row
+  count is right (35)", "first at point 4", "... and 30 more wrong rows"): they are removed before searching;
+- whole numbers below `min_whole` (10).
 """
 
 from __future__ import annotations
@@ -29,10 +35,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from grader.answers import to_data
 from grader.compare.tables import identifying_columns
 from grader.feedback import format_value, render_text
 from grader.outcome import Outcome
-from grader.spec import Table
+from grader.spec import Kind, Table
 
 
 def _atoms(value: Any, skip_columns: Iterable[str] = ()) -> list[Any]:
@@ -80,12 +87,33 @@ def _appears(token: str, text: str) -> bool:
     return re.search(rf"(?<![\w.\-]){re.escape(token)}(?![\w]|\.\d)", text) is not None
 
 
+# How the engine states counts (of rows, points, values, series, attempts): not values of the key.
+_COUNTS = re.compile(
+    r"\d+ (?:more|fewer) than the key|has \d+ (?:rows?|points|values?)|is right \(\d+\)"
+    r"|\d+ (?:distinct )?rows? of the key|\.\.\. and \d+ more|at point \d+|shows \d+ series|wants \d+"
+    r"|\d+ values? of the key|\d+ of the key's series|in your answer \d+ times, in the key \d+"
+    r"|all \d+ (?:rows|values)|row \d+|\d+ significant figures|\d+ decimal places"
+)
+
+
+def engine_text(feedback: str | Outcome) -> str:
+    """The feedback the engine wrote: an Outcome's summary (unless it is a known mistake's sentence) and details."""
+    if not isinstance(feedback, Outcome):
+        return str(feedback)
+    return "\n".join(([] if feedback.mistake else [feedback.summary]) + list(feedback.details))
+
+
 def key_leaks(
     feedback: str | Outcome, key_value: Any, answer: Any, *, identifying: Sequence[str] | None = None,
-    min_whole: int = 10,
+    min_whole: int = 10, kind: Kind | None = None,
 ) -> list[str]:
-    """The renderings of key values found in the feedback that the answer does not hold (empty: no leak)."""
-    text = render_text(feedback) if isinstance(feedback, Outcome) else str(feedback)
+    """The renderings of key values found in the feedback that the answer does not hold (empty: no leak).
+
+    With `kind`, a raw answer (a relation, a chart, a Series...) is first turned into data as check() does.
+    """
+    text = _COUNTS.sub(" ", engine_text(feedback))
+    if kind is not None:
+        answer = to_data(kind, answer)
     if isinstance(key_value, pd.DataFrame) and identifying is None:
         identifying = identifying_columns(Table(), key_value)
     allowed = {r for value in _atoms(answer) for r in _renderings(value)}
@@ -99,9 +127,9 @@ def key_leaks(
 
 def assert_no_key_leak(
     feedback: str | Outcome, key_value: Any, answer: Any, *, identifying: Sequence[str] | None = None,
-    min_whole: int = 10,
+    min_whole: int = 10, kind: Kind | None = None,
 ) -> None:
     """Fail (AssertionError naming the values) when `feedback` shows a key value the answer does not contain."""
-    leaked = key_leaks(feedback, key_value, answer, identifying=identifying, min_whole=min_whole)
-    text = render_text(feedback) if isinstance(feedback, Outcome) else str(feedback)
-    assert not leaked, f"feedback shows key value(s) {leaked} that the answer does not contain:\n{text}"
+    leaked = key_leaks(feedback, key_value, answer, identifying=identifying, min_whole=min_whole, kind=kind)
+    shown = render_text(feedback) if isinstance(feedback, Outcome) else str(feedback)
+    assert not leaked, f"feedback shows key value(s) {leaked} that the answer does not contain:\n{shown}"

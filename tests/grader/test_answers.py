@@ -164,7 +164,7 @@ def test_wrong_types_name_what_was_handed_in(db):
         (TABLE, 42, "This question wants a table (a DataFrame, a DuckDB relation or a list of dicts); got an int."),
         (TABLE, db, "The answer is the database connection, not a result: pass db.sql(query).df()."),
         (Scalar(), [1, 2], "The answer is a list of 2 items; this question wants one value."),
-        (Scalar(), {"n": 1}, "This question wants one value (a number, text or yes/no); got a dict."),
+        (Scalar(), {"n": 1, "m": 2}, "This question wants one value (a number, text or yes/no); got a dict."),
         (Set(), "BR", "This question wants a set of values, e.g. {'a', 'b'} or df['col']; got text ('BR')."),
         (Choice(("a", "b")), 1, "Answer with one of the options as text ('a', 'b'); got an int."),
         (Choice(("a", "b")), "c", "'c' is not one of the options: 'a', 'b'."),
@@ -284,12 +284,27 @@ def test_a_pickle_is_never_unpickled():
         Choice(("Bots", "Outage")),
         Interval(max_width=0.05, must_cover="truth"),
         Figure(y_from_zero=True, n_series=2),
+        Table(key=("day", "platform")),
+        Scalar(sig_figs=3),
+        Interval(width_ratio=(0.5, 2.0)),
+        Figure(error_bars=True, annotations=True),
     ],
 )
 def test_a_question_spec_round_trips_through_json(kind):
     question = Question("q_1", kind, points=2, hint="h", partial=True)
     text = json.dumps(spec_to_json(question))
     assert spec_from_json(json.loads(text)) == question
+
+
+def test_hints_are_one_text_or_successive_texts_and_travel_as_a_list():
+    steps = Question("q", Scalar(), hint=["Which events count?", "  ", "Leave out push_received."])
+    assert steps.hint == ("Which events count?", "Leave out push_received.") and steps.first_hint == steps.hint[0]
+    assert Question("q", Scalar(), hint="One hint.").hint == ("One hint.",)
+    assert Question("q", Scalar()).hint == () and Question("q", Scalar()).first_hint == ""
+    assert spec_from_json(json.loads(json.dumps(spec_to_json(steps)))) == steps
+    assert spec_from_json({"id": "q", "kind": {"type": "scalar"}, "hint": "old key"}).hint == ("old key",)
+    with pytest.raises(ValueError, match="A hint is text or a list of texts"):
+        Question("q", Scalar(), hint=["ok", 3])
 
 
 def test_a_spec_with_an_unknown_kind_or_field_is_rejected():

@@ -312,3 +312,29 @@ def test_figure_feedback_prints_no_value_of_the_key():
     outcome = check(wrong)
     assert not outcome.passed
     assert_no_key_leak(outcome, to_data(Figure(), key_chart()), to_data(Figure(), wrong))
+
+
+def test_a_pandas_secondary_y_series_is_part_of_the_chart():
+    ax = DAILY.plot(x="day", y=["ios", "android"], secondary_y=["android"], title="DAU", ylabel="users")
+    assert check(ax).passed
+
+
+def test_series_of_other_subplots_are_not_part_of_the_chart():
+    figure = MplFigure()
+    top, bottom = figure.subplots(2, sharex=True)
+    DAILY.plot(x="day", y="ios", ax=top)
+    DAILY.plot(x="day", y="android", ax=bottom)
+    assert [s["label"] for s in to_data(Figure(), top)["series"]] == ["ios"]
+
+
+def test_a_chart_of_only_bands_and_reference_lines_is_not_called_empty():
+    figure = MplFigure()
+    ax = figure.subplots()
+    ax.fill_between([0, 1, 2], [1, 2, 3], [2, 3, 4])
+    ax.axhline(2)
+    ax.set(title="t", xlabel="x", ylabel="y")
+    outcome = check(figure)
+    assert outcome.details[-1].startswith("Nothing the grader can read as data is plotted (only bands, segments")
+    empty = MplFigure()
+    empty.subplots().set(title="t", xlabel="x", ylabel="y")
+    assert check(empty).details[-1].startswith("Nothing is plotted: draw the data with ax.plot(")

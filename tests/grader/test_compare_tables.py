@@ -395,3 +395,45 @@ def test_a_declared_numeric_key_names_missing_rows_by_it():
     assert "user_id=3 is missing." in outcome.details
     assert "Wrong row user_id=2: sessions=9 (higher than the key's)" in outcome.details
     assert_no_key_leak(outcome, key, answer, identifying=("user_id",))
+
+
+def test_a_column_rounded_by_the_student_is_named_as_rounded():
+    answer = key_frame().assign(share=key_frame()["share"].round(3))
+    outcome = check(answer)
+    assert ("In column 'share' your values are the key's values rounded to 3 decimal places: give the unrounded "
+            "values.") in outcome.details
+    assert_no_key_leak(outcome, key_frame(), answer)
+
+
+def test_a_column_cut_to_whole_numbers_points_at_integer_division():
+    outcome = check(key_frame().assign(share=np.array(ACTIVE) // np.array(DAU)))
+    assert ("In column 'share' your values are the key's values cut to whole numbers: integer division, or a cast "
+            "to INTEGER?") in outcome.details
+
+
+def test_a_column_rounded_to_significant_figures_is_named_too():
+    key = pd.DataFrame({"country": ["BR", "US", "DE"], "revenue": [12345.678, 987.6543, 55.55555]})
+    answer = key.assign(revenue=[12300.0, 988.0, 55.6])
+    outcome = check(answer, key=key)
+    assert any("rounded to 3 significant figures" in d for d in outcome.details), outcome.details
+
+
+def test_a_named_series_of_labelled_values_is_ambiguous_and_says_how_to_convert_it():
+    series = pd.Series({"dau": 1203, "wau": 4410}, name="value")
+    with pytest.raises(AnswerError) as error:
+        to_data(Table(), series)
+    assert str(error.value) == (
+        "The answer is a Series named 'value' labelled 'dau', 'wau': for one row with those columns pass dict(s); "
+        "for a column of labels and values pass s.rename_axis('label').reset_index()."
+    )
+    assert check(dict(series), key=SUMMARY.drop(columns="stickiness")).passed
+
+
+def test_rows_of_a_key_without_identifying_columns_are_counted_never_shown():
+    key = pd.DataFrame({"dow": [1, 2, 3], "avg_dau": [120.5, 130.25, 99.75]})
+    answer = pd.DataFrame({"dow": [0, 5, 3], "avg_dau": [120.5, 130.25, 99.75]})
+    outcome = check(answer, key=key)
+    assert "2 rows of the key have no match in your answer." in outcome.details
+    assert_no_key_leak(outcome, key, answer)
+    named = check(answer, key=key, identity=("dow",))
+    assert {"dow=1 is missing.", "dow=2 is missing."} <= set(named.details)

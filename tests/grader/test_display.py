@@ -51,3 +51,9 @@ def test_connecting_inside_ipython_registers_the_display(tiny_dataset):
         con.close()
     finally:
         InteractiveShell.clear_instance()
+
+
+def test_an_empty_result_shows_its_columns_and_says_there_are_no_rows(db):
+    text, page = show_relation(db.sql("SELECT user_id, platform FROM users WHERE false"))
+    assert text == "user_id (BIGINT)  platform (ENUM)\nNo rows."
+    assert "<small>ENUM</small>" in page and "No rows." in page

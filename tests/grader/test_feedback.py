@@ -116,3 +116,11 @@ def test_values_are_formatted_briefly_and_stably():
     assert format_value(dt.date(2024, 3, 1)) == "2024-03-01"
     assert format_value("ios") == "'ios'"
     assert format_value("x" * 100) == repr("x" * 59 + "…")
+
+
+def test_how_to_get_more_help_follows_the_hint_and_never_shows_on_a_pass():
+    failed = Outcome("q", False, 0.0, 1.0, "Too high.", hint="First hint.", more_help="check.hint('q') gives another.")
+    assert render_text(failed).endswith("  Hint: First hint.\n  check.hint('q') gives another.")
+    assert render_html(failed).endswith('<div style="color:#555">check.hint(&#x27;q&#x27;) gives another.</div></div>')
+    passed = Outcome("q", True, 1.0, 1.0, "Correct.", hint="First hint.", more_help="check.hint('q') gives another.")
+    assert "check.hint" not in render_text(passed) + render_html(passed)

@@ -18,7 +18,7 @@ from grader.cli import main
 from grader.key import RECORD_ENV, RecordError, build_key, load_key, read_key, solution_digest
 from grader.paths import GraderError, key_root
 from grader.session import mistake, question
-from grader.spec import Scalar
+from grader.spec import Scalar, Table
 
 MODULE = "90_fixture_sql"
 
@@ -200,6 +200,10 @@ def test_building_a_key_while_recording_is_refused_so_solutions_cannot_recurse(r
         (lambda check: (question("n", Scalar()), check("n", None)), "solution's answer to 'n' is unusable"),
         (lambda check: (question("n", Scalar()), mistake("n", "m", 1), mistake("n", "m", 2)), "declared twice"),
         (lambda check: mistake("n", "m", 1), "used before it is declared"),
+        (lambda check: (question("t", Table(key=("dya",))), check("t", {"day": "2025-09-01", "dau": 3})),
+         r"question 't' cannot judge the solution's answer: Table\(key=...\) names \['dya'\]"),
+        (lambda check: (question("c", Table(columns=("dua",))), check("c", {"day": "2025-09-01", "dau": 3})),
+         r"question 'c' cannot judge the solution's answer: Table\(columns=...\) names \['dua'\]"),
     ],
 )
 def test_inconsistent_recordings_raise_for_the_author(recording, steps, message):

@@ -240,7 +240,8 @@ def test_check_solution_shows_the_solution_code_and_progress_remembers_it(sessio
 def test_hint_and_solution_with_an_unknown_question_say_which_exist(session):
     _, check = session
     assert "There is no question 'nope' in 90_fixture_sql" in repr(check.hint("nope"))
-    assert "text in quotes" in repr(check.solution(3))
+    for note in (check.solution(3), check.hint()):
+        assert repr(note) == 'Name the question, in quotes: e.g. check.hint("dau") or check.solution("dau").'
 
 
 def test_a_graded_check_records_answers_but_never_reveals_anything():
@@ -253,3 +254,16 @@ def test_a_graded_check_records_answers_but_never_reveals_anything():
         assert repr(note) == (
             "Hints and solutions are not available while a notebook is graded; this call shows nothing."
         )
+
+
+def test_the_setup_line_under_batch_grading_gives_a_check_that_reveals_nothing(monkeypatch):
+    import grader.session
+
+    recorded = []
+    # What grader.grade.worker installs: a start returning its own plain recording function.
+    monkeypatch.setattr(grader.session, "start", lambda module, **_: ("db", lambda q, a: recorded.append((q, a))))
+    db, check = grader.start("01_active_users")
+    check("dau", 3)
+    assert db == "db" and recorded == [("dau", 3)]
+    assert repr(check.hint("dau")).startswith("Hints and solutions are not available while a notebook is graded")
+    assert repr(check.solution("dau")).startswith("Hints and solutions are not available")
