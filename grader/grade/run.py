@@ -7,13 +7,16 @@ missing dataset or key (in submission order) is prepared, so building hidden dat
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import pwd
+import re
 import shutil
 import stat
 import sys
 import tempfile
 import time
+import zipfile
 from collections import deque
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -32,6 +35,7 @@ from grader.grade.hidden import (
 )
 from grader.grade.module import Module, load_module
 from grader.grade.pool import Job, Pool, PoolError
+from grader.grade.protocol import number
 from grader.grade.report import LOG, Log, Report, existing_rows, summary
 from grader.grade.sandbox import Confinement
 from grader.grade.scoring import Result, not_run, score
@@ -44,6 +48,7 @@ STATE = ".grader"  # in DIR, mode 0700: the stored secret, the run's settings, t
 _UID_BASE = 1_600_000_000  # workers' uids (root only): far above any real account
 _MAX_JOBS = 256
 _WORKER_PATH = "/usr/local/bin:/usr/bin:/bin"
+_SCRATCH = re.compile(r"grader-(\d+)-")  # grader-<pid>-...: a run's scratch folder, removed when that pid is gone
 
 
 class GradingFailed(GraderError):
@@ -127,6 +132,12 @@ def _prepare(submission: Submission, seed: int) -> _Prepared:
     except OSError as error:
         prepared.status, prepared.reason = "invalid", f"the file cannot be read ({error.strerror})"
         return prepared
+    except zipfile.BadZipFile as error:
+        prepared.status, prepared.reason = "invalid", f"the file is damaged in the zip ({error}); hand it in again"
+        return prepared
+    except Exception as error:  # whatever else a hostile file makes a reader raise is this submission's problem
+        prepared.status, prepared.reason = "invalid", f"the file cannot be read as a notebook ({type(error).__name__})"
+        return prepared
     if note:
         prepared.notes.append(note)
     if not any(cell.strip() for cell in prepared.cells):
@@ -150,6 +161,30 @@ def _no_account(uid: int) -> bool:
     except KeyError:
         return True
     return False
+
+
+def _absolute(settings: Settings) -> Settings:
+    """`settings` with every path absolute: workers run elsewhere, so `--out grades/` must not depend on the cwd."""
+    def fix(path: Path | None) -> Path | None:
+        return None if path is None else path.expanduser().absolute()
+
+    return dataclasses.replace(settings, submissions=fix(settings.submissions), out=fix(settings.out),
+                               solutions=fix(settings.solutions), cache=fix(settings.cache))
+
+
+def _remove_stale_scratch() -> None:
+    """Remove scratch folders of this user's grader runs that died without cleaning up (killed, power loss)."""
+    temp = Path(tempfile.gettempdir())
+    for entry in temp.glob("grader-*"):
+        match = _SCRATCH.match(entry.name)
+        try:
+            if not match or entry.is_symlink() or entry.stat().st_uid != os.geteuid():
+                continue
+            os.kill(int(match.group(1)), 0)
+        except ProcessLookupError:
+            _remove(entry)
+        except OSError:  # alive but not ours to signal, or gone while looking
+            continue
 
 
 def _remove(path: Path) -> None:
@@ -217,10 +252,28 @@ class _Batch:
 
     # -- submissions --------------------------------------------------------------------------------------
     def _grade_job(self, prepared: _Prepared) -> None:
-        settings, slot = self.settings, self.free_slots.pop()
-        uid = None if self.uid_base is None else self.uid_base + slot
+        try:
+            self._start_grading(prepared)
+        except OSError as error:  # e.g. the disk is full: this submission's row says so, the batch goes on
+            self._add(self._result(prepared, not_run(self.questions, "the grader could not set it up"), "error",
+                                   f"the grader could not prepare its run ({error.strerror or error}); "
+                                   "--resume grades it again", []))
+
+    def _start_grading(self, prepared: _Prepared) -> None:
+        slot = self.free_slots[-1]
         self.counter += 1
         job_dir = self.scratch / f"submission-{self.counter}"
+        try:
+            job = self._job(prepared, job_dir, None if self.uid_base is None else self.uid_base + slot)
+            self._submit("grade", job, prepared, self.free_slots.pop(), job_dir)
+        except OSError:
+            _remove(job_dir)
+            raise
+        self.grading[:1] = self.grading[:1] or [time.monotonic()]
+
+    def _job(self, prepared: _Prepared, job_dir: Path, uid: int | None) -> Job:
+        """The job that runs `prepared` in `job_dir`: its own dataset copy and working folder."""
+        settings = self.settings
         work = job_dir / "work"
         work.mkdir(parents=True)
         dataset = job_dir / "clipstream.duckdb"
@@ -242,9 +295,7 @@ class _Batch:
                 "questions": [spec_to_json(q) for q in key.questions.values()],
                 "expressions": self.module.expressions, "dataset": str(dataset), "cell_timeout": settings.timeout,
                 "notebook_timeout": settings.total_timeout, "confinement": asdict(confinement)}
-        job = Job(spec, cell_timeout=settings.timeout, notebook_timeout=settings.total_timeout, uid=uid)
-        self._submit("grade", job, prepared, slot, job_dir)
-        self.grading[:1] = self.grading[:1] or [time.monotonic()]
+        return Job(spec, cell_timeout=settings.timeout, notebook_timeout=settings.total_timeout, uid=uid)
 
     @property
     def cpu_s(self) -> int:
@@ -311,11 +362,10 @@ class _Batch:
         seed = subject
         self.busy.discard(seed)
         failed = next((e.get("error") for e in job.events if e.get("t") == "failed"), None)
-        done = any(e.get("t") == "done" for e in job.events)
         if job.lost and seed not in self.retried:
             self.retried.add(seed)
             return  # the seed is still needed, so _next() starts it again
-        if not done:
+        if job.done is None:
             why = failed or job.broken or ("the worker pool died" if job.lost else f"stopped after "
                                            f"{job.notebook_timeout:g} s" if job.killed else f"exit status {job.status}")
             what = "build the hidden dataset" if kind == "build" else f"run the solution of {self.module.name}"
@@ -335,13 +385,16 @@ class _Batch:
             self.retried.add(prepared.submission.source)
             self.queue.appendleft(prepared)
             return
-        outcomes, status, reason, notes = score(job, self.keys[prepared.seed], self.settings.timeout,
-                                                self.settings.total_timeout, self.cpu_s)
+        try:
+            outcomes, status, reason, notes = score(job, self.keys[prepared.seed], self.settings.timeout,
+                                                    self.settings.total_timeout, self.cpu_s)
+        except Exception as error:  # what the worker sent defeated the checks: this row, never the batch
+            outcomes, status, reason, notes = (not_run(self.questions, "the grader could not score it"), "error",
+                                               f"the grader could not score this notebook ({type(error).__name__});"
+                                               " --resume grades it again", [])
         result = self._result(prepared, outcomes, status, reason, notes)
         result.seconds = job.seconds
-        done = next((e for e in job.events if e.get("t") == "done"), {})
-        student_s = done.get("student_s")
-        result.student_seconds = float(student_s) if isinstance(student_s, int | float) else 0.0
+        result.student_seconds = number((job.done or {}).get("student_s"), job.seconds + 1) or 0.0
         self._add(result)
         self.grading[1:] = [time.monotonic()]
 
@@ -389,6 +442,7 @@ def _isolation_notes(info: dict[str, Any], root: bool) -> list[str]:
 def grade(settings: Settings) -> Graded:
     """Grade every submission of `settings` (see `grader grade --help`); raises GraderError when it cannot run."""
     started = time.monotonic()
+    settings = _absolute(settings)
     _check(settings)
     out = settings.out
     rows = existing_rows(out, settings.resume)  # refuses to overwrite a grade sheet before any work
@@ -425,7 +479,8 @@ def grade(settings: Settings) -> Graded:
     todo = [_prepare(s, seed_for(secret, module.name, s.student, settings.variants, exclude))
             for s in submissions if s.source not in graded]
     cache = HiddenCache(settings.cache or state / "hidden", settings.scale, module)
-    scratch = Path(tempfile.mkdtemp(prefix="grader-"))
+    _remove_stale_scratch()
+    scratch = Path(tempfile.mkdtemp(prefix=f"grader-{os.getpid()}-"))
     scratch.chmod(0o711)  # worker slots pass through to their own folders, and see nothing else here
     batch = _Batch(settings, module, cache, todo, rows, log, scratch, skipped)
     try:
