@@ -159,11 +159,15 @@ class Report:
         latest = {row["submission"]: row for row in self.rows}
         rows = sorted(latest.values(), key=lambda r: (r["student"].casefold(), r["submission"]))
         temp = self.out / f".{GRADES}.tmp"
-        with temp.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.DictWriter(handle, self.columns)
-            writer.writeheader()
-            writer.writerows({k: csv_cell(v) for k, v in row.items()} for row in rows)
-        os.replace(temp, self.out / GRADES)
+        try:
+            with temp.open("w", newline="", encoding="utf-8") as handle:
+                writer = csv.DictWriter(handle, self.columns)
+                writer.writeheader()
+                writer.writerows({k: csv_cell(v) for k, v in row.items()} for row in rows)
+            os.replace(temp, self.out / GRADES)
+        except OSError as error:  # a full disk: the sheet as appended so far stays, unsorted
+            temp.unlink(missing_ok=True)
+            self.log.write(f"could not rewrite {GRADES} sorted ({error.strerror}); it keeps its rows as appended")
         self.rows = rows
         return rows
 

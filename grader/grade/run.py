@@ -24,6 +24,7 @@ from typing import Any
 
 from tqdm import tqdm
 
+from grader.grade import seccomp
 from grader.grade.hidden import (
     HiddenCache,
     fingerprint,
@@ -37,9 +38,10 @@ from grader.grade.module import Module, load_module
 from grader.grade.pool import Job, Pool, PoolError
 from grader.grade.protocol import number
 from grader.grade.report import LOG, Log, Report, existing_rows, summary
-from grader.grade.sandbox import Confinement
+from grader.grade.sandbox import Confinement, enforced, landlock_abi
 from grader.grade.scoring import Result, not_run, score
 from grader.grade.submissions import NotebookProblem, Submission, code_cells, discover
+from grader.grade.workdir import mount_limited, unmount_under
 from grader.key import Key
 from grader.paths import GraderError
 from grader.spec import Question, spec_to_json
@@ -47,6 +49,7 @@ from grader.spec import Question, spec_to_json
 STATE = ".grader"  # in DIR, mode 0700: the stored secret, the run's settings, the hidden-data cache
 _UID_BASE = 1_600_000_000  # workers' uids (root only): far above any real account
 _MAX_JOBS = 256
+_WORK_FILES = 20_000  # files (inodes) in a notebook's working folder
 _WORKER_PATH = "/usr/local/bin:/usr/bin:/bin"
 _SCRATCH = re.compile(r"grader-(\d+)-")  # grader-<pid>-...: a run's scratch folder, removed when that pid is gone
 
@@ -73,6 +76,8 @@ class Settings:
     cache: Path | None = None
     memory_mb: int = 2048
     progress: bool = True
+    disk_mb: int = 512  # the working folder of a notebook (a tmpfs of its own when the grader runs as root)
+    unsafe: bool = False  # grade even where workers cannot be confined (trusted submissions only)
 
     @property
     def total_timeout(self) -> float:
@@ -114,6 +119,8 @@ def _check(settings: Settings) -> None:
         raise GraderError("--timeout and --notebook-timeout must be positive numbers of seconds")
     if settings.memory_mb < 256:
         raise GraderError(f"--memory must be at least 256 MB (got {settings.memory_mb})")
+    if settings.disk_mb < 16:
+        raise GraderError(f"--disk must be at least 16 MB (got {settings.disk_mb})")
     if settings.scale not in SCALES:
         raise GraderError(f"unknown --scale {settings.scale!r}; choose one of {', '.join(SCALES)}")
     if settings.out.exists() and not settings.out.is_dir():
@@ -192,6 +199,7 @@ def _remove(path: Path) -> None:
         os.chmod(os.path.dirname(name), stat.S_IRWXU)  # a notebook may have locked its own folder
         function(name)
 
+    unmount_under(path)  # a job's working tmpfs
     try:
         shutil.rmtree(path, onexc=unlock) if sys.version_info >= (3, 12) else shutil.rmtree(path, onerror=unlock)
     except OSError:
@@ -222,6 +230,8 @@ class _Batch:
         self.bar = tqdm(total=len(todo), desc=f"grading {module.name}", unit="nb", file=sys.stderr,
                         disable=not settings.progress, dynamic_ncols=True)
         self.grading: list[float] = []  # when the first notebook started, when the last one was scored
+        self.seccomp = False  # set from what the worker pool reports
+        self.limited_disk = self.uid_base is not None  # a tmpfs per working folder, until mounting fails once
 
     # -- hidden data --------------------------------------------------------------------------------------
     def _have_key(self, seed: int) -> bool:
@@ -276,6 +286,8 @@ class _Batch:
         settings = self.settings
         work = job_dir / "work"
         work.mkdir(parents=True)
+        if uid is not None:
+            self._limit_disk(work, uid)
         dataset = job_dir / "clipstream.duckdb"
         shutil.copyfile(self.cache.dataset(prepared.seed), dataset)  # its own copy: damage stays with it
         dataset.chmod(0o440 if uid is not None else 0o444)
@@ -289,13 +301,24 @@ class _Batch:
                "SANDBOX_DB": str(dataset), "PATH": _WORKER_PATH, "LANG": "C.UTF-8", "USER": "student",
                "MPLBACKEND": "Agg", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
         confinement = Confinement(work=str(work), read=[str(job_dir)], uid=uid, gid=uid,
-                                  memory_mb=settings.memory_mb, cpu_s=self.cpu_s, env=env)
+                                  memory_mb=settings.memory_mb, cpu_s=self.cpu_s, file_mb=min(100, settings.disk_mb),
+                                  seccomp=self.seccomp, env=env)
         key = self.keys[prepared.seed]
         spec = {"kind": "grade", "cells": prepared.cells,
                 "questions": [spec_to_json(q) for q in key.questions.values()],
                 "expressions": self.module.expressions, "dataset": str(dataset), "cell_timeout": settings.timeout,
                 "notebook_timeout": settings.total_timeout, "confinement": asdict(confinement)}
         return Job(spec, cell_timeout=settings.timeout, notebook_timeout=settings.total_timeout, uid=uid)
+
+    def _limit_disk(self, work: Path, uid: int) -> None:
+        if not self.limited_disk:
+            return
+        try:
+            mount_limited(work, self.settings.disk_mb, _WORK_FILES, uid)
+        except OSError as error:
+            self.limited_disk = False
+            self.log.write(f"WARNING: cannot mount a tmpfs for working folders ({error.strerror}): a notebook's "
+                           "files are limited in size each, not in total or in number")
 
     @property
     def cpu_s(self) -> int:
@@ -422,20 +445,27 @@ class _Batch:
         self.bar.close()
 
 
-def _isolation_notes(info: dict[str, Any], root: bool) -> list[str]:
-    notes = []
-    if info.get("landlock"):
-        notes.append(f"workers: Landlock ABI {info['landlock']} (files: Python, system libraries and their own "
-                     "dataset copy only; no signals to other processes; no TCP)")
-    else:
-        notes.append("WARNING: Landlock is not available in this kernel (Linux >= 5.13 needed): workers are "
-                     "limited by file permissions only")
-    if root:
-        notes.append("workers: one unprivileged uid per worker slot (the grader runs as root)")
-    else:
+def confinement_problem(abi: int, has_seccomp: bool) -> str | None:
+    """Why workers cannot be confined on this machine (None when they can): what --unsafe would accept."""
+    missing = [what for what, there in (("Landlock (Linux >= 5.13, with landlock among the LSMs)", abi),
+                                        ("seccomp filters (x86_64 or aarch64)", has_seccomp)) if not there]
+    if not missing:
+        return None
+    return (f"workers cannot be confined here (no {' and no '.join(missing)}): student code could read the "
+            "solutions, the answer keys and the secret, and signal the grader. Grade on a machine that has them, "
+            "or pass --unsafe to grade anyway (trusted submissions only)")
+
+
+def _isolation_notes(info: dict[str, Any], root: bool, unsafe: bool) -> list[str]:
+    """What the running kernel enforces on workers, as the log states it; WARNING lines for what it does not."""
+    abi, has_seccomp = int(info.get("landlock") or 0), bool(info.get("seccomp"))
+    notes = [f"workers: {line}" for line in enforced(abi, has_seccomp, root)]
+    problem = confinement_problem(abi, has_seccomp)
+    if problem and unsafe:
+        notes.append(f"WARNING: --unsafe: {problem.split(': ', 1)[0]}; student code is not confined")
+    if not root:
         notes.append(f"WARNING: the grader runs as {pwd.getpwuid(os.geteuid()).pw_name}, not root: workers keep "
-                     "this user" + ("" if info.get("landlock") else ", so student code can read anything it "
-                                    "can, answer keys included; grade hostile submissions as root"))
+                     "this user (no uid of their own, no tmpfs working folders)")
     return notes
 
 
@@ -444,6 +474,9 @@ def grade(settings: Settings) -> Graded:
     started = time.monotonic()
     settings = _absolute(settings)
     _check(settings)
+    problem = confinement_problem(landlock_abi(), seccomp.available())
+    if problem and not settings.unsafe:
+        raise GraderError(problem)
     out = settings.out
     rows = existing_rows(out, settings.resume)  # refuses to overwrite a grade sheet before any work
     module = load_module(settings.module, settings.solutions)
@@ -485,7 +518,8 @@ def grade(settings: Settings) -> Graded:
     batch = _Batch(settings, module, cache, todo, rows, log, scratch, skipped)
     try:
         info = batch.pool.start()
-        isolation = _isolation_notes(info, batch.uid_base is not None)
+        batch.seccomp = bool(info.get("seccomp"))
+        isolation = _isolation_notes(info, batch.uid_base is not None, settings.unsafe)
         for note in isolation:
             log.write(note)
             if note.startswith("WARNING") and settings.progress:

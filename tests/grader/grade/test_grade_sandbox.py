@@ -92,3 +92,47 @@ def test_a_worker_cannot_signal_the_grader_or_open_tcp_connections(pool, tmp_pat
     job = run(pool, confined_job(tmp_path, tiny_dataset, f"import os\nos.kill({os.getpid()}, 0)",
                                  "import socket\nsocket.create_connection(('127.0.0.1', 9), timeout=2)"))
     assert [e.split(":")[0] for e in errors(job)] == ["raised PermissionError (line 2)"] * 2
+
+
+def test_no_socket_of_any_kind_opens_not_even_to_an_instructors_private_unix_socket(pool, tmp_path, tiny_dataset):
+    import socket
+
+    agent = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)  # the ssh-agent kind: 0600, the grader's user
+    path = tmp_path / "agent.sock"
+    agent.bind(str(path))
+    path.chmod(0o600)
+    agent.listen()
+    try:
+        attempts = [f"import socket\ns = socket.socket(socket.AF_UNIX)\ns.connect({str(path)!r})",
+                    "import socket\nsocket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
+                    "import socket\nsocket.socket(socket.AF_NETLINK, socket.SOCK_RAW)",
+                    "import socket\nsocket.socketpair()"]
+        job = run(pool, confined_job(tmp_path, tiny_dataset, *attempts))
+    finally:
+        agent.close()
+    assert [e.split(":")[0] for e in errors(job)] == [
+        "raised PermissionError (line 2)", "raised PermissionError (line 2)", "raised PermissionError (line 2)",
+        "raised PermissionError (line 2)"]
+
+
+def test_without_landlock_signal_scoping_seccomp_keeps_signals_inside_the_worker(pool, tmp_path, tiny_dataset):
+    # landlock=False: what a kernel before Landlock ABI 6 leaves to seccomp
+    cells = ["import os, signal\nos.kill(os.getpid(), 0)\nos.kill(0, 0)\nos.killpg(os.getpgid(0), 0)",
+             # signal 0 only asks whether a kill would be allowed: a failing test must not kill the test run
+             "import os\nos.kill(-1, 0)", f"import os\nos.kill({os.getpid()}, 0)",
+             "import os\nos.kill(os.getppid(), 0)"]
+    job = run(pool, confined_job(tmp_path, tiny_dataset, *cells, landlock=False))
+    assert [e.split(":")[0] for e in errors(job)] == ["raised PermissionError (line 2)"] * 3
+    assert job.done is not None
+
+
+def test_the_log_claims_only_what_the_kernels_landlock_abi_and_seccomp_enforce():
+    from grader.grade.sandbox import enforced
+
+    old = " ".join(enforced(3, False, False))
+    assert "TCP" not in old and "signals" not in old and "seccomp" not in old
+    middle = " ".join(enforced(5, True, False))
+    assert "TCP bind/connect refused" in middle and "signals only within the worker's process group" in middle
+    assert "signals and abstract unix sockets limited" not in middle
+    assert "signals and abstract unix sockets limited to the job" in " ".join(enforced(6, True, True))
+    assert enforced(0, False, False) == []
