@@ -24,7 +24,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from grader.grade import seccomp
+from grader.grade import cgroups, seccomp
 from grader.grade.hidden import (
     HiddenCache,
     fingerprint,
@@ -231,6 +231,7 @@ class _Batch:
                         disable=not settings.progress, dynamic_ncols=True)
         self.grading: list[float] = []  # when the first notebook started, when the last one was scored
         self.seccomp = False  # set from what the worker pool reports
+        self.groups = cgroups.available(f"grader-{os.getpid()}")
         self.limited_disk = self.uid_base is not None  # a tmpfs per working folder, until mounting fails once
 
     # -- hidden data --------------------------------------------------------------------------------------
@@ -300,9 +301,10 @@ class _Batch:
         env = {"HOME": str(work), "TMPDIR": str(work), "MPLCONFIGDIR": str(work), "SANDBOX_HOME": str(work),
                "SANDBOX_DB": str(dataset), "PATH": _WORKER_PATH, "LANG": "C.UTF-8", "USER": "student",
                "MPLBACKEND": "Agg", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+        joins = [] if self.groups is None else self.groups.create(job_dir.name, self.job_limits)
         confinement = Confinement(work=str(work), read=[str(job_dir)], uid=uid, gid=uid,
                                   memory_mb=settings.memory_mb, cpu_s=self.cpu_s, file_mb=min(100, settings.disk_mb),
-                                  seccomp=self.seccomp, env=env)
+                                  seccomp=self.seccomp, cgroups=joins, env=env)
         key = self.keys[prepared.seed]
         spec = {"kind": "grade", "cells": prepared.cells,
                 "questions": [spec_to_json(q) for q in key.questions.values()],
@@ -319,6 +321,11 @@ class _Batch:
             self.limited_disk = False
             self.log.write(f"WARNING: cannot mount a tmpfs for working folders ({error.strerror}): a notebook's "
                            "files are limited in size each, not in total or in number")
+
+    @property
+    def job_limits(self) -> cgroups.Limits:
+        """What one notebook and everything it starts may use together."""
+        return cgroups.Limits(memory_mb=self.settings.memory_mb, tasks=Confinement.nproc, cpus=1.0)
 
     @property
     def cpu_s(self) -> int:
@@ -379,6 +386,8 @@ class _Batch:
         self.free_slots.append(slot)
         if job_dir is not None:
             _remove(job_dir)
+            if self.groups is not None:
+                self.groups.remove(job_dir.name)  # one still busy (processes exiting) goes at close()
         if kind == "grade":
             self._graded(job, subject)
             return
@@ -440,9 +449,11 @@ class _Batch:
                 self._finished(job)
 
     def close(self) -> None:
-        """Stop the workers and the progress bar."""
+        """Stop the workers and the progress bar; remove the run's cgroups."""
         self.pool.close()
         self.bar.close()
+        if self.groups is not None:
+            self.groups.close()
 
 
 def confinement_problem(abi: int, has_seccomp: bool) -> str | None:
@@ -456,10 +467,19 @@ def confinement_problem(abi: int, has_seccomp: bool) -> str | None:
             "or pass --unsafe to grade anyway (trusted submissions only)")
 
 
-def _isolation_notes(info: dict[str, Any], root: bool, unsafe: bool) -> list[str]:
+def _isolation_notes(info: dict[str, Any], root: bool, unsafe: bool, batch: _Batch) -> list[str]:
     """What the running kernel enforces on workers, as the log states it; WARNING lines for what it does not."""
     abi, has_seccomp = int(info.get("landlock") or 0), bool(info.get("seccomp"))
     notes = [f"workers: {line}" for line in enforced(abi, has_seccomp, root)]
+    limits = batch.job_limits
+    if batch.groups is not None:
+        notes.append(f"workers: cgroup v{batch.groups.version} per notebook: {limits.memory_mb} MB, {limits.tasks} "
+                     f"tasks and {limits.cpus:g} CPU for the notebook and everything it starts")
+    else:
+        notes.append("WARNING: no writable cgroup hierarchy (memory, pids, cpu): memory is limited per process "
+                     f"({limits.memory_mb} MB each, up to {limits.tasks} processes) and CPU time per process only")
+    if batch.limited_disk:
+        notes.append(f"workers: working folders are tmpfs of {batch.settings.disk_mb} MB and {_WORK_FILES:,} files")
     problem = confinement_problem(abi, has_seccomp)
     if problem and unsafe:
         notes.append(f"WARNING: --unsafe: {problem.split(': ', 1)[0]}; student code is not confined")
@@ -519,7 +539,7 @@ def grade(settings: Settings) -> Graded:
     try:
         info = batch.pool.start()
         batch.seccomp = bool(info.get("seccomp"))
-        isolation = _isolation_notes(info, batch.uid_base is not None, settings.unsafe)
+        isolation = _isolation_notes(info, batch.uid_base is not None, settings.unsafe, batch)
         for note in isolation:
             log.write(note)
             if note.startswith("WARNING") and settings.progress:

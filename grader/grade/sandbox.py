@@ -2,6 +2,7 @@
 
 Layers, each enforced by the kernel, not by Python:
 - resource limits: address space (memory), CPU seconds, file size, open files, processes (per uid), no core dumps;
+- a cgroup per job where one is writable (cgroups.py): memory, tasks and CPU for the job as a whole;
 - Landlock (Linux >= 5.13, unprivileged): the worker reads only the Python installation, system libraries and
   its hidden dataset, writes only its own working folder, cannot signal processes outside its sandbox (the
   grader, other workers) and cannot open TCP connections. Keys, the secret, solutions, other students' files
@@ -21,6 +22,8 @@ import signal
 import stat
 import sys
 from dataclasses import dataclass, field
+
+from grader.grade.cgroups import join
 
 _libc = ctypes.CDLL(None, use_errno=True)
 _libc.syscall.restype = ctypes.c_long
@@ -72,6 +75,7 @@ class Confinement:
     nproc: int = 128
     landlock: bool = True
     seccomp: bool = True
+    cgroups: list[str] = field(default_factory=list)  # cgroup.procs files of the job's own groups, to join first
     env: dict[str, str] = field(default_factory=dict)
 
 
@@ -214,6 +218,7 @@ def _drop_privileges(uid: int, gid: int) -> None:
 
 def confine(c: Confinement, abi: int, roots: list[str], reroutes: dict[str, int]) -> None:
     """Apply every layer to this process; irreversible. Raises OSError if a layer that was asked for fails."""
+    join(c.cgroups)  # first: still root, and Landlock would refuse the write
     _limits(c)
     if c.landlock and abi:
         _landlock(c, abi, roots)

@@ -10,6 +10,7 @@ from conftest import CORPUS, MODULE, TIMEOUT_S, leftover_sleepers, make_corpus
 
 from grader.answers import to_data
 from grader.compare import compare
+from grader.grade import cgroups
 from grader.grade.report import from_csv_cell
 from grader.grade.scoring import STATUSES
 from grader.grade.submissions import displayable
@@ -70,9 +71,14 @@ EXPECTED = {
     "not_utf8_name\\xff": ("graded", 4, ""),
     "x" * 251: ("graded", 4, ""),
 }
-# A working folder limited in size and files (a tmpfs per job) needs root; without it these hit the limits they test.
+# A working folder limited in size and files (a tmpfs per job) needs root, a memory limit per notebook a writable
+# cgroup hierarchy; without them these notebooks find no limit and say so (RuntimeError: UNLIMITED ...).
 if os.geteuid() == 0:
     EXPECTED |= {"fills_the_disk": ("graded", 4, ""), "floods_inodes": ("graded", 4, "")}
+_probe = cgroups.available(f"grader-probe-{os.getpid()}")
+if _probe is not None:
+    _probe.close()
+    EXPECTED["forks_memory_hogs"] = ("graded", 4, "")
 
 
 def test_the_committed_corpus_equals_a_fresh_generation():
@@ -274,3 +280,14 @@ def test_the_summary_shows_scores_pass_rates_and_failures_by_status(corpus_run):
 def test_forged_arrow_answers_are_refused_before_any_conversion(corpus_run, name, refused):
     outcome = next(o for o in corpus_run.result(name).outcomes if o.question_id == "dau_by_day")
     assert outcome.summary == f"The answer could not be compared ({refused})."
+
+
+def test_the_runs_cgroups_are_removed_when_it_ends(corpus_run):
+    probe = cgroups.available(f"grader-probe-{os.getpid()}")
+    if probe is None:
+        pytest.skip("no writable cgroup hierarchy here")
+    try:
+        assert not [base.parent / f"grader-{os.getpid()}" for base in probe.bases.values()
+                    if (base.parent / f"grader-{os.getpid()}").exists()]
+    finally:
+        probe.close()

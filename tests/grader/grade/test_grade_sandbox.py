@@ -136,3 +136,19 @@ def test_the_log_claims_only_what_the_kernels_landlock_abi_and_seccomp_enforce()
     assert "signals and abstract unix sockets limited" not in middle
     assert "signals and abstract unix sockets limited to the job" in " ".join(enforced(6, True, True))
     assert enforced(0, False, False) == []
+
+
+def test_a_notebook_holds_no_handle_but_its_channel_its_dataset_and_import_folders(pool, tmp_path, tiny_dataset):
+    probe = ("import os, sys\n"
+             "odd = []\n"
+             "for fd in map(int, os.listdir('/proc/self/fd')):\n"
+             "    try:\n"
+             "        target = os.readlink(f'/proc/self/fd/{fd}')\n"
+             "    except OSError:  # the descriptor listdir itself used\n"
+             "        continue\n"
+             "    if not (target == '/dev/null' or target.startswith('pipe:') or target.endswith('clipstream.duckdb')\n"
+             "            or target in sys.path or f'/proc/self/fd/{fd}' in sys.path):  # import folders\n"
+             "        odd.append(target)\n"
+             "assert not odd, odd")
+    job = run(pool, confined_job(tmp_path, tiny_dataset, probe))
+    assert errors(job) == [] and job.done is not None

@@ -308,6 +308,28 @@ EXTRA_HOSTILE = {
         "else:\n"
         "    raise RuntimeError('UNLIMITED FILES: made 100,000')"
     ),
+    # 12 forked children of 100 MB each: within every per-process limit, together over the notebook's memory
+    "forks_memory_hogs": (
+        "import os, time\n"
+        "children = []\n"
+        "for _ in range(12):\n"
+        "    pid = os.fork()\n"
+        "    if pid == 0:\n"
+        "        code = 0\n"
+        "        try:\n"
+        "            hog = b'x' * (100 * 2**20)\n"
+        "            time.sleep(2)\n"
+        "        except BaseException:\n"
+        "            code = 3\n"
+        "        finally:\n"
+        "            os._exit(code)\n"
+        "    children.append(pid)\n"
+        "statuses = [os.waitpid(pid, 0)[1] for pid in children]\n"
+        "if any(os.WIFEXITED(s) and os.WEXITSTATUS(s) == 3 for s in statuses):\n"
+        "    raise RuntimeError('a child could not allocate its share: the attack did not happen')\n"
+        "if not any(os.WIFSIGNALED(s) for s in statuses):\n"
+        "    raise RuntimeError('UNLIMITED MEMORY: 12 x 100 MB in one notebook')"
+    ),
     # kills every process it may signal, and the fork server that started it
     "kills_everything": (
         "import os, signal\n"
