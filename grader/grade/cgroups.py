@@ -86,31 +86,44 @@ class Groups:
     def remove(self, name: str) -> None:
         """Kill what is left in the job's group(s) and remove them (one still busy is left for `close`)."""
         for folder in dict.fromkeys(base / name for base in self.bases.values()):
-            if not folder.exists():
-                continue
-            try:
-                pids = [int(p) for p in (folder / "cgroup.procs").read_text().split()]
-            except OSError:
-                pids = []
-            for pid in pids:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-            try:
-                folder.rmdir()
-            except OSError:  # processes still exiting
-                pass
+            if folder.exists():
+                _empty(folder)
 
     def close(self) -> None:
-        """Remove the run's own folders (after every job's group is gone)."""
+        """Remove the run's own folders and every job group still in them."""
         for base in dict.fromkeys(self.bases.values()):
-            for job in [entry for entry in base.iterdir() if entry.is_dir()]:
-                self.remove(job.name)
-            try:
-                base.rmdir()
-            except OSError:
-                pass
+            remove_tree(base)
+
+    def parents(self) -> set[Path]:
+        """The folders that hold this run's groups, and those of other runs."""
+        return {base.parent for base in self.bases.values()}
+
+
+def _empty(folder: Path) -> None:
+    """Kill the processes in one group and remove it (left in place while they are still exiting)."""
+    try:
+        pids = [int(p) for p in (folder / "cgroup.procs").read_text().split()]
+    except OSError:
+        pids = []
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    try:
+        folder.rmdir()
+    except OSError:
+        pass
+
+
+def remove_tree(folder: Path) -> None:
+    """Remove a run's folder of groups: every job group in it, then itself (e.g. of a grader that was killed)."""
+    for job in [entry for entry in folder.iterdir() if entry.is_dir()]:
+        _empty(job)
+    try:
+        folder.rmdir()
+    except OSError:
+        pass
 
 
 def _v2(run: str) -> Groups | None:

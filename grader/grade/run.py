@@ -51,7 +51,7 @@ _UID_BASE = 1_600_000_000  # workers' uids (root only): far above any real accou
 _MAX_JOBS = 256
 _WORK_FILES = 20_000  # files (inodes) in a notebook's working folder
 _WORKER_PATH = "/usr/local/bin:/usr/bin:/bin"
-_SCRATCH = re.compile(r"grader-(\d+)-")  # grader-<pid>-...: a run's scratch folder, removed when that pid is gone
+_RUN = re.compile(r"grader-(\d+)(-|$)")  # grader-<pid>...: a run's scratch folder or cgroup, removed once it is gone
 
 
 class GradingFailed(GraderError):
@@ -179,19 +179,26 @@ def _absolute(settings: Settings) -> Settings:
                                solutions=fix(settings.solutions), cache=fix(settings.cache))
 
 
-def _remove_stale_scratch() -> None:
-    """Remove scratch folders of this user's grader runs that died without cleaning up (killed, power loss)."""
-    temp = Path(tempfile.gettempdir())
-    for entry in temp.glob("grader-*"):
-        match = _SCRATCH.match(entry.name)
+def _left_behind(folder: Path) -> list[Path]:
+    """This user's `grader-<pid>...` entries in `folder` whose run has ended without cleaning up (it was killed)."""
+    found = []
+    for entry in folder.glob("grader-*"):
+        match = _RUN.match(entry.name)
         try:
             if not match or entry.is_symlink() or entry.stat().st_uid != os.geteuid():
                 continue
             os.kill(int(match.group(1)), 0)
         except ProcessLookupError:
-            _remove(entry)
+            found.append(entry)
         except OSError:  # alive but not ours to signal, or gone while looking
             continue
+    return found
+
+
+def _remove_stale_scratch() -> None:
+    """Remove scratch folders of grader runs that died without cleaning up (killed, power loss)."""
+    for entry in _left_behind(Path(tempfile.gettempdir())):
+        _remove(entry)
 
 
 def _remove(path: Path) -> None:
@@ -232,6 +239,9 @@ class _Batch:
         self.grading: list[float] = []  # when the first notebook started, when the last one was scored
         self.seccomp = False  # set from what the worker pool reports
         self.groups = cgroups.available(f"grader-{os.getpid()}")
+        for parent in self.groups.parents() if self.groups is not None else ():
+            for stale in _left_behind(parent):  # groups of a grader that was killed
+                cgroups.remove_tree(stale)
         self.limited_disk = self.uid_base is not None  # a tmpfs per working folder, until mounting fails once
 
     # -- hidden data --------------------------------------------------------------------------------------

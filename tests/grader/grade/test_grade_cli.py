@@ -215,3 +215,22 @@ def test_scratch_folders_of_a_grader_that_died_are_removed_and_live_ones_kept(tm
     (dead / "submission-1" / "work").chmod(0)  # a notebook locked its own folder
     run._remove_stale_scratch()
     assert not dead.exists() and live.exists()
+
+
+def test_cgroups_of_a_grader_that_died_are_found_and_removed():
+    import subprocess
+
+    import grader.grade.run as run
+    from grader.grade import cgroups
+
+    ended = subprocess.Popen(["true"])
+    ended.wait()
+    groups = cgroups.available(f"grader-{ended.pid}")
+    if groups is None:
+        pytest.skip("no writable cgroup hierarchy here")
+    groups.create("submission-1", cgroups.Limits(memory_mb=256, tasks=8))
+    stale = [entry for parent in groups.parents() for entry in run._left_behind(parent)]
+    assert sorted(stale) == sorted(set(groups.bases.values()))
+    for entry in stale:
+        cgroups.remove_tree(entry)
+    assert not any(base.exists() for base in groups.bases.values())
