@@ -334,8 +334,9 @@ class _Batch:
 
     @property
     def job_limits(self) -> cgroups.Limits:
-        """What one notebook and everything it starts may use together."""
-        return cgroups.Limits(memory_mb=self.settings.memory_mb, tasks=Confinement.nproc, cpus=1.0)
+        """What one notebook and everything it starts may use together: CPU, its share of the machine's cores."""
+        cpus = max(1.0, (os.cpu_count() or 1) / self.settings.jobs)  # a lower quota stalls DuckDB's threads
+        return cgroups.Limits(memory_mb=self.settings.memory_mb, tasks=Confinement.nproc, cpus=cpus)
 
     @property
     def cpu_s(self) -> int:
