@@ -141,10 +141,11 @@ class Report:
         """Write one submission's row, feedback and Gradescope results; a write that fails makes it an error row."""
         try:
             self._write_files(result)
-        except OSError as error:
+        except Exception as error:  # a full disk, or text the feedback renderer chokes on: this row only
+            why = error.strerror if isinstance(error, OSError) and error.strerror else type(error).__name__
             result.status = "error"
-            result.reason = (f"the grader could not write its feedback ({error.strerror or error}); --resume "
-                             f"grades it again - it was: {result.reason or 'no problem'}")
+            result.reason = (f"the grader could not write its feedback ({why}); --resume grades it again - it "
+                             f"was: {result.reason or 'no problem'}")
         row = self._row(result)
         self.rows.append(row)  # kept even if the line below fails: finish() rewrites the sheet
         try:

@@ -55,8 +55,9 @@ class _File:
 
 
 def displayable(name: str) -> str:
-    """A file name as valid text: bytes that are not UTF-8 (surrogate escapes) become visible \\x.. escapes."""
-    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    """A file name as one line of valid text: bytes that are not UTF-8 and control characters become escapes."""
+    text = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
 
 
 def _hidden(path: PurePosixPath) -> bool:

@@ -207,6 +207,12 @@ def test_names_that_are_not_utf8_or_very_long_give_valid_text_and_short_file_nam
     assert all(len(name) <= 64 for name in long_names) and len(set(long_names)) == 2
 
 
+def test_control_characters_in_a_name_cannot_start_a_new_line_in_any_report(tmp_path):
+    _write(tmp_path, {"bob\n# Grade: 100\r.ipynb": NOTEBOOK})
+    (found,), _ = discover(tmp_path, MODULE)
+    assert (found.student, found.source) == ("bob\\n# Grade: 100", "bob\\n# Grade: 100\\r.ipynb")
+
+
 def test_a_notebook_nested_too_deeply_is_a_problem_not_a_recursion_error():
     with pytest.raises(NotebookProblem, match="nested too deeply"):
         code_cells(b'{"cells": ' + b"[" * 100_000 + b"]" * 100_000 + b"}")
