@@ -4,7 +4,8 @@ Arrow IPC is checked before anything is converted: every message is read as a st
 point anywhere, is ignored), a compressed body is refused before it is inflated (a 50 KB zstd frame can claim
 gigabytes), the schema's width and nesting and the batches' rows are capped, and `validate(full=True)` checks
 every offset against its buffer (bad offsets would crash the grader or leak its memory into the feedback).
-Only then is the table converted. JSON payloads go to `grader.answers.load`, which never unpickles.
+Only then is the table converted, by `grader.answers.load` (as every answer is; JSON goes there directly; nothing is
+ever unpickled).
 """
 
 from __future__ import annotations
@@ -107,10 +108,16 @@ def arrow_table(blob: bytes) -> pa.Table:
     return table
 
 
+def _rewritten(table: pa.Table) -> bytes:
+    """`table` as a fresh Arrow file: what `load` reads is then exactly the validated data, footer included."""
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_file(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
 def decode(blob: bytes) -> Any:
-    """An answer payload as data (a DataFrame for Arrow, the JSON value otherwise); raises on hostile bytes."""
-    if blob.startswith(MAGIC):
-        return arrow_table(blob).to_pandas()
+    """An answer payload as data, converted by `grader.answers.load` once it is known to be safe to read."""
     from grader.answers import load
 
-    return load(blob)
+    return load(_rewritten(arrow_table(blob)) if blob.startswith(MAGIC) else blob)
