@@ -15,7 +15,7 @@ import pandas as pd
 import pyarrow as pa
 
 from grader.compare.choices import option_key
-from grader.compare.tables import column_key
+from grader.compare.tables import column_key, positional_name
 from grader.feedback import iso_text
 from grader.spec import Choice, Figure, Interval, Kind, Question, Scalar, Set, Table
 
@@ -79,12 +79,54 @@ def _arrow_to_frame(table: pa.Table) -> pd.DataFrame:
     return table.to_pandas()
 
 
+def _is_record(series: pd.Series) -> bool:
+    """A Series that is one row (df.iloc[0], df.mean()): an unnamed index of distinct texts, no text name."""
+    index = series.index
+    return (index.names == [None] and len(index) > 0 and index.is_unique and not isinstance(series.name, str)
+            and all(isinstance(label, str) for label in index))
+
+
+def _list_like(value: Any) -> bool:
+    return isinstance(value, list | tuple | np.ndarray | pd.Series)
+
+
+def _from_mapping(raw: Mapping) -> pd.DataFrame:
+    """A dict of single values is one row; a dict of equally long lists is columns."""
+    values = list(raw.values())
+    if values and not any(_list_like(v) or isinstance(v, Mapping) for v in values):
+        return pd.DataFrame([dict(raw)])
+    if values and all(_list_like(v) for v in values) and len({len(v) for v in values}) == 1:
+        return pd.DataFrame({key: list(value) for key, value in raw.items()})
+    raise AnswerError("A dict answer is one row ({'dau': 1203, 'wau': 4410}) or columns of equal length "
+                      "({'day': [...], 'dau': [...]}); this one is neither: pass a DataFrame instead.")
+
+
+def _from_tuples(rows: list) -> pd.DataFrame:
+    """Rows without column names (fetchone()/fetchall()): columns named by position, matched to the key's order."""
+    width = len(rows[0])
+    if any(len(row) != width for row in rows):
+        raise AnswerError("The rows of the answer have different lengths: pass db.sql(query).df() instead.")
+    return pd.DataFrame([list(row) for row in rows], columns=[positional_name(i) for i in range(width)])
+
+
 def _as_frame(raw: Any, wanted: str) -> pd.DataFrame:
-    """Any table-like answer as a DataFrame; `wanted` names what the question expects, for the error."""
+    """Any table-like answer as a DataFrame; `wanted` names what the question expects, for the error.
+
+    Besides tables: a Series (a column, or one row when it is a record such as df.iloc[0]), a dict (one row or
+    columns), a fetchone() tuple or a fetchall() list of tuples (columns taken in the key's order).
+    """
     if isinstance(raw, pd.DataFrame):
         return raw
     if isinstance(raw, pd.Series):
+        if _is_record(raw):
+            return pd.DataFrame([raw.to_dict()])
         return raw.to_frame(name="value" if raw.name is None else raw.name)
+    if isinstance(raw, Mapping):
+        return _from_mapping(raw)
+    if isinstance(raw, tuple) and raw and not any(_list_like(v) or isinstance(v, Mapping) for v in raw):
+        return _from_tuples([raw])
+    if isinstance(raw, list) and raw and all(isinstance(row, tuple) for row in raw):
+        return _from_tuples(raw)
     if isinstance(raw, duckdb.DuckDBPyRelation):
         try:
             return _arrow_to_frame(raw.to_arrow_table())
@@ -345,27 +387,41 @@ def _label(artist: Any) -> str:
     return "" if label.startswith("_") else label
 
 
-def _figure(kind: Figure, raw: Any) -> dict:
-    """A chart as data: title, axis labels, y-limits and its series (lines, bar groups, scatters).
+def _constant(values: list) -> bool:
+    """Two or more points that all sit at one position: a horizontal or vertical reference drawn with plot()."""
+    present = [v for v in values if v is not None]
+    return len(present) >= 2 and all(v == present[0] for v in present)
 
-    Reference lines (axhline/axvline, drawn outside data coordinates) are not series.
-    """
-    from matplotlib.collections import PathCollection
-    from matplotlib.container import BarContainer
 
-    ax = _axes_of(raw)
-    figure = ax.get_figure()
-    title = ax.get_title() or ax.get_title("left") or ax.get_title("right")
-    if not title and figure is not None:
-        title = figure.get_suptitle()
+def _line_series(ax: Any) -> list[dict]:
+    """Lines in data coordinates; an errorbar's caps are not series and its data line takes the errorbar's label."""
+    from matplotlib.container import ErrorbarContainer
+
+    caps: set[int] = set()
+    labels: dict[int, str] = {}
+    for container in ax.containers:
+        if isinstance(container, ErrorbarContainer):
+            data_line, caplines, _ = container.lines
+            caps.update(id(line) for line in caplines)
+            if data_line is not None:
+                labels[id(data_line)] = _label(container)
     series = []
     for line in ax.get_lines():
-        if line.get_transform() is not ax.transData:
+        if line.get_transform() is not ax.transData or id(line) in caps:
             continue
         # orig=False: the data after unit conversion (dates, categories), as plotted
-        x = np.ma.filled(np.ma.asarray(line.get_xdata(orig=False), dtype=float), np.nan)
-        y = line.get_ydata(orig=False)
-        series.append({"label": _label(line), "kind": "line", "x": _positions(ax.xaxis, x), "y": _floats(y)})
+        x = _positions(ax.xaxis, np.ma.filled(np.ma.asarray(line.get_xdata(orig=False), dtype=float), np.nan))
+        y = _floats(line.get_ydata(orig=False))
+        label = labels.get(id(line)) or _label(line)
+        series.append({"label": label, "kind": "line", "x": x, "y": y, "reference": _constant(x) or _constant(y)})
+    return series
+
+
+def _bar_series(ax: Any) -> list[dict]:
+    """One series per bar group, vertical or horizontal (position along the category axis, bar length as value)."""
+    from matplotlib.container import BarContainer
+
+    series = []
     for container in ax.containers:
         if not isinstance(container, BarContainer):
             continue
@@ -377,24 +433,52 @@ def _figure(kind: Figure, raw: Any) -> dict:
             at = np.array([p.get_x() + p.get_width() / 2 for p in patches])
             size, axis = [p.get_height() for p in patches], ax.xaxis
         series.append({"label": _label(container), "kind": "bar", "x": _positions(axis, at), "y": _floats(size)})
+    return series
+
+
+def _scatter_series(ax: Any) -> list[dict]:
+    """One series per scatter (marker collection)."""
+    from matplotlib.collections import PathCollection
+
+    series = []
     for collection in ax.collections:
         if isinstance(collection, PathCollection):
             offsets = np.ma.filled(np.ma.asarray(collection.get_offsets(), dtype=float), np.nan).reshape(-1, 2)
-            series.append(
-                {
-                    "label": _label(collection),
-                    "kind": "scatter",
-                    "x": _positions(ax.xaxis, offsets[:, 0]),
-                    "y": _floats(offsets[:, 1]),
-                }
-            )
+            x, y = _positions(ax.xaxis, offsets[:, 0]), _floats(offsets[:, 1])
+            series.append({"label": _label(collection), "kind": "scatter", "x": x, "y": y})
+    return series
+
+
+def _has_error_bars(ax: Any) -> bool:
+    """Error bars (errorbar or bars with yerr/xerr) or an uncertainty band (fill_between) are drawn."""
+    from matplotlib.collections import PolyCollection
+    from matplotlib.container import ErrorbarContainer
+
+    bars = any(isinstance(c, ErrorbarContainer) and (c.has_yerr or c.has_xerr) for c in ax.containers)
+    return bars or any(isinstance(c, PolyCollection) for c in ax.collections)
+
+
+def _figure(kind: Figure, raw: Any) -> dict:
+    """A chart as data: title, axis labels, y-limits, its series (lines, bar groups, scatters), whether error bars
+    are drawn and how many text annotations it has.
+
+    Reference lines drawn outside data coordinates (axhline/axvline) are not series; constant lines drawn with
+    plot() are marked `reference` so a comparison can set them aside.
+    """
+    ax = _axes_of(raw)
+    figure = ax.get_figure()
+    title = ax.get_title() or ax.get_title("left") or ax.get_title("right")
+    if not title and figure is not None:
+        title = figure.get_suptitle()
     low, high = ax.get_ylim()
     return {
         "title": title,
         "xlabel": ax.get_xlabel(),
         "ylabel": ax.get_ylabel(),
         "ylim": [float(low), float(high)],
-        "series": series,
+        "series": _line_series(ax) + _bar_series(ax) + _scatter_series(ax),
+        "error_bars": _has_error_bars(ax),
+        "annotations": len(ax.texts),
     }
 
 
@@ -412,7 +496,8 @@ def to_data(kind: Kind | Question, raw: Any) -> Data:
     """Turn a raw answer into comparable data; raise AnswerError (NotAnswered for a scaffold) if it is unusable.
 
     Table -> DataFrame; Scalar -> float | int | str | bool (dates as ISO text); Set -> sorted list;
-    Choice -> the option's text; Interval -> (low, high); Figure -> dict (title, xlabel, ylabel, ylim, series).
+    Choice -> the option's text; Interval -> (low, high); Figure -> dict (title, xlabel, ylabel, ylim, series,
+    error_bars, annotations).
     """
     if isinstance(kind, Question):
         kind = kind.kind

@@ -71,6 +71,8 @@ def render_text(outcome: Outcome) -> str:
     lines += [f"  - {detail}" for detail in outcome.details]
     if outcome.hint and not outcome.passed:
         lines.append(f"  Hint: {outcome.hint}")
+    if outcome.more_help and not outcome.passed:
+        lines.append(f"  {outcome.more_help}")
     return "\n".join(lines)
 
 
@@ -94,5 +96,7 @@ def render_html(outcome: Outcome) -> str:
         parts.append(f'<ul style="margin:2px 0 0 0;padding-left:18px">{items}</ul>')
     if outcome.hint and not outcome.passed:
         parts.append(f'<div style="margin-top:4px"><em>Hint:</em> {html.escape(outcome.hint)}</div>')
+    if outcome.more_help and not outcome.passed:
+        parts.append(f'<div style="color:#555">{html.escape(outcome.more_help)}</div>')
     parts.append("</div>")
     return "".join(parts)

@@ -1,8 +1,9 @@
 """Answer keys: a module's solution notebook executed on a dataset, its answers stored beside the dataset as data.
 
 Layout: <dataset>.key/<module>/questions.json (specs, files, known mistakes), one data file per expected answer
-and mistake variant (engine's answers.dump: Arrow IPC or JSON, never pickle), and stamp.json (dataset checksum,
-solution digest), written last. A key whose stamp no longer matches is rebuilt, never used.
+and mistake variant (engine's answers.dump: Arrow IPC or JSON, never pickle), solutions.json (each question's
+reference solution code, for check.solution) and stamp.json (dataset checksum, solution digest), written last.
+A key whose stamp no longer matches is rebuilt, never used.
 """
 
 from __future__ import annotations
@@ -13,19 +14,21 @@ import os
 import shutil
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import nbformat
 
+from grader.markers import solutions_by_question
 from grader.paths import SOLUTIONS_ENV, GraderError, key_root, solution_path, solutions_dir
 from grader.spec import Question, spec_from_json, spec_to_json
 
 RECORD_ENV = "GRADER_RECORD"  # set in the kernel that executes a solution: check() records instead of comparing
 DATASET_ENV = "SANDBOX_DB"
-FORMAT = 1
+FORMAT = 2  # 2: keys hold each question's solution code
 MANIFEST = "questions.json"
+SOLUTIONS = "solutions.json"
 STAMP = "stamp.json"
 TIMEOUT_S = 600
 
@@ -40,6 +43,7 @@ class Key:
     expected: dict[str, Any]
     mistakes: dict[str, dict[str, Any]]
     truth: dict[str, float | None]
+    solutions: dict[str, str] = field(default_factory=dict)  # question id -> reference solution code
 
 
 class RecordError(GraderError):
@@ -158,7 +162,9 @@ def read_key(folder: Path) -> Key:
         expected[question.id] = load((folder / entry["expected"]).read_bytes())
         mistakes[question.id] = {m["name"]: load((folder / m["file"]).read_bytes()) for m in entry["mistakes"]}
         truth[question.id] = entry["truth"]
-    return Key(manifest["module"], stamp, questions, expected, mistakes, truth)
+    solutions_file = folder / SOLUTIONS
+    solutions = json.loads(solutions_file.read_text(encoding="utf-8")) if solutions_file.exists() else {}
+    return Key(manifest["module"], stamp, questions, expected, mistakes, truth, solutions)
 
 
 def stale_reason(folder: Path, info: dict[str, str], solution: Path | None) -> str | None:
@@ -232,13 +238,16 @@ def build_key(
         raise GraderError(f"cannot write answer keys in {root} ({error.strerror}); make the folder writable") from None
     try:
         if progress:
+            # A plain line on stdout: in a notebook it reads as a note, not as an error box.
             because = f" ({reason})" if reason else ""
             print(f"Building the answer key of {module} for dataset seed {info.get('seed')}, scale "
-                  f"{info.get('scale')}{because}: running its solution notebook once.", file=sys.stderr)
+                  f"{info.get('scale')}{because}: running its solution notebook once, which takes a moment.")
         env = {**os.environ, RECORD_ENV: str(temp), DATASET_ENV: str(dataset),
                SOLUTIONS_ENV: str(solution.parent.resolve())}
-        execute(nbformat.read(solution, as_version=4), solution.parent, env, desc=module, progress=progress)
+        notebook = nbformat.read(solution, as_version=4)
+        execute(notebook, solution.parent, env, desc=module, progress=progress)
         _check_recording(temp, module, solution)
+        _write_json(temp / SOLUTIONS, solutions_by_question([(c.cell_type, c.source) for c in notebook.cells]))
         _write_json(temp / STAMP, {"format": FORMAT, "module": module, "checksum": info["checksum"],
                                    "seed": info.get("seed"), "scale": info.get("scale"),
                                    "solution": solution_digest(solution)})
@@ -299,7 +308,9 @@ def execute(
     specs = KernelSpecManager(kernel_dirs=[str(Path(sys.prefix, "share", "jupyter", "kernels"))])
     manager = AsyncKernelManager(kernel_name="python3", kernel_spec_manager=specs)
     code_cells = sum(cell.cell_type == "code" for cell in notebook.cells)
-    bar = tqdm(total=code_cells, desc=desc, unit="cell", file=sys.stderr, disable=not progress, leave=False)
+    # The bar only on a terminal: a notebook shows anything written to stderr as an error box.
+    shown = progress and sys.stderr.isatty()
+    bar = tqdm(total=code_cells, desc=desc, unit="cell", file=sys.stderr, disable=not shown, leave=False)
     current = {"index": 0}
 
     def started(cell: Any, cell_index: int) -> None:

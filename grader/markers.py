@@ -132,3 +132,35 @@ def _one_line_scaffold(line: str, number: int) -> str:
     if not all(_binds_names(t) for t in targets):
         raise MarkerError(f"line {number}: a one-line solution must assign to a name, e.g. `x = 42  {ONE_LINE}`")
     return _scaffold_line(match["indent"], targets, code, _description(match["desc"]))
+
+
+_CHECK_CALL = re.compile(r"""\bcheck\(\s*(["'])(?P<id>[a-z][a-z0-9_]*)\1""")
+
+
+def solutions_by_question(cells: list[tuple[str, str]]) -> dict[str, str]:
+    """Each question's reference solution: the solution code written since the previous check, up to its check.
+
+    `cells` are (cell_type, source) in notebook order; instructor and Markdown cells are skipped. A solution
+    block contributes its lines, a one-line solution its assignment (without the marker comment).
+    """
+    found: dict[str, str] = {}
+    pending: list[str] = []
+    for cell_type, source in cells:
+        if cell_type != "code" or is_instructor(source):
+            continue
+        block: list[str] | None = None
+        for line in source.splitlines():
+            stripped = line.strip()
+            if stripped.startswith(BEGIN):
+                block = []
+            elif stripped.startswith(END) and block is not None:
+                pending.append(textwrap.dedent("\n".join(block)).strip("\n"))
+                block = None
+            elif block is not None:
+                block.append(line)
+            elif (match := _ONE_LINE.match(line)) is not None:
+                pending.append(match["code"])
+            elif (call := _CHECK_CALL.search(line)) is not None and pending:
+                found.setdefault(call["id"], "\n".join(pending))
+                pending = []
+    return found

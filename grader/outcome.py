@@ -33,6 +33,7 @@ class Outcome:
     details: list[str] = field(default_factory=list)
     mistake: str | None = None
     hint: str = ""
+    more_help: str = ""  # how to ask for another hint or the solution (self-study only)
 
     def __bool__(self) -> bool:
         return self.passed
@@ -49,7 +50,10 @@ class Outcome:
 
 
 def outcome_for_error(question: Question, message: str) -> Outcome:
-    """A zero-score Outcome whose summary is `message` (an unusable answer, e.g. from AnswerError)."""
+    """A zero-score Outcome whose summary is `message` (an unusable answer, e.g. from AnswerError).
+
+    It carries no hint: hints answer a wrong attempt, not a missing or unusable one.
+    """
     return Outcome(
         question_id=question.id,
         passed=False,
@@ -58,5 +62,4 @@ def outcome_for_error(question: Question, message: str) -> Outcome:
         summary=message,
         details=[],
         mistake=None,
-        hint=question.hint,
     )

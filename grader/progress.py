@@ -35,6 +35,20 @@ def load_progress(path: Path | None = None) -> dict[str, Any]:
     return data
 
 
+def _entry(data: dict[str, Any], module: str, question_id: str) -> dict[str, Any]:
+    """The progress entry of one question, created empty on first use."""
+    return data["modules"].setdefault(module, {}).setdefault(
+        question_id, {"attempts": 0, "passed": False, "first_passed": None, "best_score": 0.0})
+
+
+def _save(data: dict[str, Any], path: Path) -> None:
+    """Write the progress file atomically: readers see the old file or the new one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temp.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    os.replace(temp, path)
+
+
 def record(
     module: str, question_id: str, passed: bool, score: float, points: float,
     *, path: Path | None = None, now: datetime | None = None,
@@ -43,18 +57,34 @@ def record(
     path = path or progress_path()
     data = load_progress(path)
     stamp = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    entry = data["modules"].setdefault(module, {}).setdefault(
-        question_id, {"attempts": 0, "passed": False, "first_passed": None, "best_score": 0.0})
+    entry = _entry(data, module, question_id)
     entry["attempts"] += 1
     entry["last_checked"] = stamp
     entry["points"] = points
     entry["best_score"] = max(entry["best_score"], score)
     if passed and not entry["passed"]:
         entry["passed"], entry["first_passed"] = True, stamp
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temp.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    os.replace(temp, path)
+    _save(data, path)
+
+
+def hints_revealed(module: str, question_id: str, *, path: Path | None = None) -> int:
+    """How many of a question's hints the learner has asked for (0 when none)."""
+    entry = load_progress(path or progress_path())["modules"].get(module, {}).get(question_id, {})
+    return int(entry.get("hints", 0))
+
+
+def record_reveal(
+    module: str, question_id: str, *, hints: int | None = None, solution: bool = False, path: Path | None = None,
+) -> None:
+    """Remember that hints (how many, in all) or the reference solution of a question were shown to the learner."""
+    path = path or progress_path()
+    data = load_progress(path)
+    entry = _entry(data, module, question_id)
+    if hints is not None:
+        entry["hints"] = max(int(entry.get("hints", 0)), hints)
+    if solution:
+        entry["solution"] = True
+    _save(data, path)
 
 
 class Progress:
@@ -104,13 +134,26 @@ class Progress:
                 f"</thead><tbody>{body}</tbody></table></div>")
 
 
+def _revealed(entry: dict[str, Any]) -> str:
+    """'; 2 hints, solution shown' - the help a learner asked for, or ''."""
+    shown = []
+    if entry.get("hints"):
+        shown.append(f"{entry['hints']} {'hint' if entry['hints'] == 1 else 'hints'}")
+    if entry.get("solution"):
+        shown.append("solution shown")
+    return "; " + ", ".join(shown) if shown else ""
+
+
 def _status(entry: dict[str, Any] | None) -> str:
     if entry is None:
         return "not checked yet"
+    asked = _revealed(entry)
+    if not entry["attempts"]:
+        return f"not checked yet{asked}"
     tries = f"{entry['attempts']} {'try' if entry['attempts'] == 1 else 'tries'}"
     if entry["passed"]:
-        return f"passed {entry['first_passed'].replace('T', ' ').replace('Z', ' UTC')} ({tries})"
-    return f"not yet ({tries}, best {entry['best_score']:g} of {entry['points']:g} points)"
+        return f"passed {entry['first_passed'].replace('T', ' ').replace('Z', ' UTC')} ({tries}{asked})"
+    return f"not yet ({tries}, best {entry['best_score']:g} of {entry['points']:g} points{asked})"
 
 
 def progress(module: str | None = None) -> Progress:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +20,8 @@ from grader.spec import Interval, Kind, Question
 
 if TYPE_CHECKING:
     import duckdb
+
+    from grader.reveal import Note
 
 _MISSING = object()
 
@@ -63,9 +67,65 @@ class Session:
             return outcome_for_error(question, str(error))
         outcome = compare(question, got, key.expected[question_id], key.mistakes[question_id],
                           truth=key.truth[question_id])
+        if not outcome.passed:
+            outcome = self._with_help(question, outcome, record_progress)
         if record_progress:
             self._record_progress(outcome)
         return outcome
+
+    def _with_help(self, question: Question, outcome: Outcome, record: bool) -> Outcome:
+        """A wrong answer's outcome with the latest hint seen and how to ask for more (remembered as seen)."""
+        from grader.progress import hints_revealed, record_reveal
+        from grader.reveal import more_help, shown_hint
+
+        seen = self._progress(hints_revealed, self.module, question.id) if record else 0
+        if not question.hint:
+            return replace(outcome, more_help=more_help(question, 0))
+        shown = shown_hint(question, seen or 0)
+        if record and shown > (seen or 0):
+            self._progress(record_reveal, self.module, question.id, hints=shown)
+        return replace(outcome, hint=question.hint[shown - 1], more_help=more_help(question, shown))
+
+    def question(self, question_id: Any) -> Question | Note:
+        """The question with this id in the module's key, or a note saying why there is none."""
+        from grader.reveal import Note
+
+        if not isinstance(question_id, str):
+            return Note('Question ids are text in quotes, e.g. check.hint("dau").')
+        try:
+            key = self.key()
+        except GraderError as error:
+            return Note(f"The answer key is not available: {error}.")
+        if question_id not in key.questions:
+            return Note(f"There is no question {question_id!r} in {self.module}.",
+                        f"Its questions are: {', '.join(key.questions) or 'none'}.")
+        return key.questions[question_id]
+
+    def hint(self, question_id: Any) -> Note:
+        """The next hint of a question (the last one again once all were seen); remembered in the progress file."""
+        from grader.progress import hints_revealed, record_reveal
+        from grader.reveal import Note, hint_note
+
+        question = self.question(question_id)
+        if isinstance(question, Note):
+            return question
+        number = min((self._progress(hints_revealed, self.module, question.id) or 0) + 1, max(len(question.hint), 1))
+        if question.hint:
+            self._progress(record_reveal, self.module, question.id, hints=number)
+        return hint_note(question, number)
+
+    def solution(self, question_id: Any) -> Note:
+        """The reference solution of one question from the answer key; remembered in the progress file."""
+        from grader.progress import record_reveal
+        from grader.reveal import Note, solution_note
+
+        question = self.question(question_id)
+        if isinstance(question, Note):
+            return question
+        code = self.key().solutions.get(question.id)
+        if code:
+            self._progress(record_reveal, self.module, question.id, solution=True)
+        return solution_note(question, code)
 
     def record(self, question_id: str, answer: Any) -> Outcome:
         """Record-mode check: store the solution's answer as the key's (author errors raise RecordError)."""
@@ -83,19 +143,45 @@ class Session:
     def _record_progress(self, outcome: Outcome) -> None:
         from grader.progress import record
 
+        self._progress(record, self.module, outcome.question_id, outcome.passed, outcome.score, outcome.points)
+
+    def _progress(self, call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Read or write the progress file; a failure is said once per session and never stops the learner."""
         try:
-            record(self.module, outcome.question_id, outcome.passed, outcome.score, outcome.points)
+            return call(*args, **kwargs)
         except (GraderError, OSError) as error:
             if not self._progress_warned:  # once per session: the answer was still checked
                 print(f"Progress not saved: {error}", file=sys.stderr)
                 self._progress_warned = True
+            return None
 
 
 class Check:
-    """check(question_id, answer): compare with the answer key, show feedback, remember progress; never raises."""
+    """check(question_id, answer): compare with the answer key, show feedback, remember progress; never raises.
+
+    check.hint(question_id) shows the next hint of a question, check.solution(question_id) its reference solution.
+    """
 
     def __init__(self, session: Session) -> None:
         self._session = session
+
+    def hint(self, question_id: str) -> Note:
+        """The next hint of a question (self-study; nothing is revealed while a key is recorded)."""
+        return self._help(self._session.hint, question_id)
+
+    def solution(self, question_id: str) -> Note:
+        """The reference solution of one question (self-study; nothing is revealed while a key is recorded)."""
+        return self._help(self._session.solution, question_id)
+
+    def _help(self, ask: Callable[[Any], Note], question_id: Any) -> Note:
+        from grader.reveal import GRADED, Note
+
+        if self._session.recorder is not None:
+            return Note(GRADED)
+        try:
+            return ask(question_id)
+        except Exception as error:  # our bug must not look like the student's
+            return Note(f"The grader failed while looking this up ({type(error).__name__}: {error}); please report it.")
 
     def __call__(self, question_id: str, answer: Any = _MISSING) -> Outcome:
         if self._session.recorder is not None:
@@ -108,6 +194,24 @@ class Check:
 
     def __repr__(self) -> str:
         return f"check(question_id, answer) for {self._session.module}"
+
+
+class GradedCheck:
+    """check() in a graded run: answers go to `record`; check.hint and check.solution never reveal anything."""
+
+    def __init__(self, record: Callable[..., Any]) -> None:
+        self._record = record
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._record(*args, **kwargs)
+
+    def hint(self, question_id: Any = None) -> Note:
+        """Nothing while grading: one sentence says so."""
+        from grader.reveal import GRADED, Note
+
+        return Note(GRADED)
+
+    solution = hint
 
 
 _current: Session | None = None
@@ -156,10 +260,11 @@ def _session() -> Session:
     return _current
 
 
-def question(id: str, kind: Kind, points: float = 1, hint: str = "", *, partial: bool = False,
+def question(id: str, kind: Kind, points: float = 1, hint: str | Sequence[str] = "", *, partial: bool = False,
              truth: float | None = None) -> None:
     """Declare how question `id` is compared (instructor cell of a solution notebook).
 
+    `hint` is one text or a sequence of successive hints (shown after wrong attempts and by check.hint);
     `truth` is the planted value an Interval(must_cover="truth") must contain.
     """
     declared = Question(id, kind, points, hint, partial)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import Any, Literal
 
@@ -21,6 +22,8 @@ class Table:
 
     `columns=None` compares every column of the key and the answer must have no others; a tuple compares only
     those columns (matched case/space-insensitively) and ignores any further columns of the answer.
+    `key` names the identifying columns: feedback names a missing row by them only, and pairs a wrong row with
+    the key's row of the same identity. None: the key's date, timestamp, text and yes/no columns.
     """
 
     ordered: bool = False
@@ -30,24 +33,37 @@ class Table:
     dates_as_timestamps: bool = True
     casefold_strings: bool = False
     columns: tuple[str, ...] | None = None
+    key: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         _check_tolerance(self.rtol, self.atol)
-        if self.columns is not None:
-            object.__setattr__(self, "columns", tuple(str(c) for c in self.columns))
-            if not self.columns:
-                raise ValueError("Table(columns=...) must name at least one column (or be None for all).")
+        for name in ("columns", "key"):
+            names = getattr(self, name)
+            if names is None:
+                continue
+            if isinstance(names, str):
+                raise ValueError(f"Table({name}=...) is a tuple of column names, e.g. {name}=({names!r},).")
+            object.__setattr__(self, name, tuple(str(c) for c in names))
+            if not getattr(self, name):
+                raise ValueError(f"Table({name}=...) must name at least one column (or be None).")
 
 
 @dataclass(frozen=True)
 class Scalar:
-    """A single value: numbers within rtol/atol (whole numbers exactly), text and yes/no values exactly."""
+    """A single value: numbers within rtol/atol (whole numbers exactly), text and yes/no values exactly.
+
+    With `sig_figs=N` a number that equals the key rounded to N or more significant figures passes too.
+    """
 
     rtol: float = 1e-6
     atol: float = 1e-9
+    sig_figs: int | None = None
 
     def __post_init__(self) -> None:
         _check_tolerance(self.rtol, self.atol)
+        if self.sig_figs is not None and (isinstance(self.sig_figs, bool) or not isinstance(self.sig_figs, int)
+                                          or self.sig_figs < 1):
+            raise ValueError(f"Scalar(sig_figs=...) must be a whole number >= 1 or None (got {self.sig_figs!r}).")
 
 
 @dataclass(frozen=True)
@@ -74,21 +90,42 @@ class Choice:
 
 @dataclass(frozen=True)
 class Interval:
-    """A (low, high) range that must cover the key's value (or the planted truth) and be at most max_width wide."""
+    """A (low, high) range that must cover the key's value (or the planted truth) and be narrow enough.
 
-    max_width: float
+    `max_width` caps the width; `width_ratio=(low, high)` bounds it relative to the key's reference interval
+    (e.g. (0.5, 2.0): from half to twice its width). At least one of them is required. `center_tolerance=t` asks
+    the answer's midpoint to lie within t reference widths of the reference interval's midpoint.
+    """
+
+    max_width: float | None = None
     must_cover: Literal["key", "truth"] = "key"
+    width_ratio: tuple[float, float] | None = None
+    center_tolerance: float | None = None
 
     def __post_init__(self) -> None:
-        if not self.max_width > 0:
+        if self.max_width is None and self.width_ratio is None:
+            raise ValueError("Interval(...) needs max_width=... or width_ratio=(low, high) to judge the width.")
+        if self.max_width is not None and not self.max_width > 0:
             raise ValueError(f"Interval(max_width=...) must be > 0 (got {self.max_width}).")
         if self.must_cover not in ("key", "truth"):
             raise ValueError(f"Interval(must_cover=...) must be 'key' or 'truth' (got {self.must_cover!r}).")
+        if self.width_ratio is not None:
+            ratio = tuple(float(r) for r in self.width_ratio)
+            if len(ratio) != 2 or not 0 < ratio[0] <= 1 <= ratio[1]:
+                raise ValueError("Interval(width_ratio=...) must be (low, high) with 0 < low <= 1 <= high "
+                                 f"(got {self.width_ratio!r}).")
+            object.__setattr__(self, "width_ratio", ratio)
+        if self.center_tolerance is not None and not self.center_tolerance > 0:
+            raise ValueError(f"Interval(center_tolerance=...) must be > 0 (got {self.center_tolerance}).")
 
 
 @dataclass(frozen=True)
 class Figure:
-    """A matplotlib chart: title/labels present, y from 0 if asked, series count and plotted data."""
+    """A matplotlib chart: title/labels present, y from 0 if asked, series count and plotted data.
+
+    `error_bars=True` requires error bars (errorbar, bars with yerr/xerr, or a fill_between band);
+    `annotations=True` requires at least one text annotation (ax.annotate or ax.text).
+    """
 
     title: bool = True
     xlabel: bool = True
@@ -97,6 +134,8 @@ class Figure:
     n_series: int | None = None
     rtol: float = 1e-6
     check_data: bool = True
+    error_bars: bool = False
+    annotations: bool = False
 
     def __post_init__(self) -> None:
         _check_tolerance(self.rtol, 0.0)
@@ -117,14 +156,25 @@ KIND_NAMES: dict[type, str] = {
 _KIND_BY_NAME = {name: cls for cls, name in KIND_NAMES.items()}
 
 
+def _hints(hint: str | Sequence[str]) -> tuple[str, ...]:
+    """Successive hints as a tuple of non-empty texts ('' or () for none)."""
+    hints = (hint,) if isinstance(hint, str) else tuple(hint or ())
+    if not all(isinstance(h, str) for h in hints):
+        raise ValueError(f"A hint is text or a list of texts (got {hint!r}).")
+    return tuple(h.strip() for h in hints if h.strip())
+
+
 @dataclass(frozen=True)
 class Question:
-    """A question: its id, how answers are compared (`kind`), points, a hint, and whether partial credit applies."""
+    """A question: its id, how answers are compared (`kind`), points, hints, and whether partial credit applies.
+
+    `hint` is one text or a sequence of successive hints; it is stored as a tuple (empty: no hint).
+    """
 
     id: str
     kind: Kind
     points: float = 1.0
-    hint: str = ""
+    hint: str | tuple[str, ...] = ()
     partial: bool = False
 
     def __post_init__(self) -> None:
@@ -138,6 +188,12 @@ class Question:
         if not self.points > 0:
             raise ValueError(f"Question {self.id!r}: points must be > 0 (got {self.points}).")
         object.__setattr__(self, "points", float(self.points))
+        object.__setattr__(self, "hint", _hints(self.hint))
+
+    @property
+    def first_hint(self) -> str:
+        """The hint shown with a wrong answer before any other is asked for ('' when there is none)."""
+        return self.hint[0] if self.hint else ""
 
 
 def kind_name(kind: Kind) -> str:
@@ -155,7 +211,7 @@ def spec_to_json(question: Question) -> dict[str, Any]:
         "id": question.id,
         "kind": kind,
         "points": question.points,
-        "hint": question.hint,
+        "hint": list(question.hint),
         "partial": question.partial,
     }
 
@@ -171,10 +227,9 @@ def spec_from_json(data: dict[str, Any]) -> Question:
     unknown = sorted(set(kind_data) - known)
     if unknown:
         raise ValueError(f"Unknown field(s) for {name}: {unknown}.")
-    if kind_data.get("columns") is not None:
-        kind_data["columns"] = tuple(kind_data["columns"])
-    if "options" in kind_data:
-        kind_data["options"] = tuple(kind_data["options"])
+    for name in ("columns", "options", "width_ratio", "key"):
+        if kind_data.get(name) is not None:
+            kind_data[name] = tuple(kind_data[name])
     return Question(
         id=data["id"],
         kind=cls(**kind_data),

@@ -1,9 +1,15 @@
-"""Where the current dataset lives and how to open it: read-only, in UTC, with a helpful error."""
+"""Where the current dataset lives and how to open it: read-only, in UTC, with a helpful error.
+
+Opening it inside IPython/Jupyter also makes query results display readably (see `show_relation`).
+"""
 
 from __future__ import annotations
 
+import html
 import os
+import sys
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -66,7 +72,58 @@ def connect(path: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyConnec
     except BaseException:
         con.close()
         raise
+    _register_display()
     return con
+
+
+SHOWN_WHOLE = 50  # results up to this many rows are shown whole
+SHOWN_HEAD = 10  # longer ones show their first rows
+_LONG_TYPE = 16
+
+
+def short_type(duckdb_type: object) -> str:
+    """A column type as a header can show it: ENUM, not the list of its ~80 labels; STRUCT, not its fields."""
+    text = str(duckdb_type)
+    return text.split("(", 1)[0] if len(text) > _LONG_TYPE and "(" in text else text
+
+
+def show_relation(relation: duckdb.DuckDBPyRelation) -> tuple[str, str]:
+    """(plain text, HTML) of a query result: short type names, every row up to SHOWN_WHOLE, else the first rows."""
+    frame = relation.limit(SHOWN_WHOLE + 1).df()
+    header = [f"{name} ({short_type(kind)})" for name, kind in zip(relation.columns, relation.types, strict=True)]
+    more = len(frame) > SHOWN_WHOLE
+    if more:
+        frame = frame.head(SHOWN_HEAD)
+    note = f"First {SHOWN_HEAD} rows of more than {SHOWN_WHOLE}; use .df() to get them all." if more else ""
+    text = frame.set_axis(header, axis=1).to_string(index=False, max_rows=None, max_cols=None)
+    heads = "".join(f"<th>{html.escape(str(name))}<br><small>{html.escape(short_type(kind))}</small></th>"
+                    for name, kind in zip(relation.columns, relation.types, strict=True))
+    body = frame.to_html(index=False, header=False, max_rows=None, max_cols=None, border=0)
+    table = body.replace("<tbody>", f"<thead><tr>{heads}</tr></thead><tbody>", 1)
+    if note:
+        return f"{text}\n{note}", f"{table}<p><small>{html.escape(note)}</small></p>"
+    return text, table
+
+
+_last_shown: list[Any] = [None, None]  # (relation, its display): Jupyter asks for text and HTML of one result
+
+
+def _shown(relation: duckdb.DuckDBPyRelation) -> tuple[str, str]:
+    """show_relation, run once per displayed result rather than once per format."""
+    if _last_shown[0] is not relation:
+        _last_shown[:] = [relation, show_relation(relation)]
+    return _last_shown[1]
+
+
+def _register_display() -> None:
+    """In IPython, show relations through show_relation (DuckDB's own display lists every ENUM label)."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    if shell is None:
+        return
+    formatters: Any = shell.display_formatter.formatters
+    formatters["text/html"].for_type(duckdb.DuckDBPyRelation, lambda rel: _shown(rel)[1])
+    formatters["text/plain"].for_type(duckdb.DuckDBPyRelation, lambda rel, p, cycle: p.text(_shown(rel)[0]))
 
 
 def info(con: duckdb.DuckDBPyConnection) -> dict[str, str]:

@@ -68,7 +68,7 @@ def compare(
         summary=summary,
         details=details,
         mistake=mistake,
-        hint=question.hint,
+        hint=question.first_hint,
     )
 
 

@@ -1,7 +1,7 @@
 """Compare chart answers (data extracted by grader.answers.to_data): title, labels, y from 0, series and data.
 
-Partial credit components: one per declared check (title, xlabel, ylabel, y_from_zero, series count, data),
-equal shares.
+Partial credit components: one per declared check (title, xlabel, ylabel, y_from_zero, error_bars, annotations,
+series count, data), equal shares. Feedback names the answer's values and labels, never the key's.
 """
 
 from __future__ import annotations
@@ -21,7 +21,10 @@ def _label_key(label: str) -> str:
 
 
 def _match_series(got: list[dict], expected: list[dict]) -> tuple[list[tuple[dict, dict]], list[str]]:
-    """Pair series by label when every series on both sides has a distinct label, else by order."""
+    """Pair series by label when every series on both sides has a distinct label, else by order.
+
+    Problems name only the answer's own labels, never the key's.
+    """
     labels_g = [_label_key(s["label"]) for s in got]
     labels_e = [_label_key(s["label"]) for s in expected]
     by_label = (
@@ -31,10 +34,21 @@ def _match_series(got: list[dict], expected: list[dict]) -> tuple[list[tuple[dic
         return list(zip(got, expected, strict=False)), []
     mine = dict(zip(labels_g, got, strict=True))
     pairs = [(mine[k], s) for k, s in zip(labels_e, expected, strict=True) if k in mine]
-    problems = [
-        f"No series is labelled '{s['label']}'." for k, s in zip(labels_e, expected, strict=True) if k not in mine
-    ]
+    unmatched = [s["label"] for k, s in zip(labels_g, got, strict=True) if k not in set(labels_e)]
+    problems = []
+    if len(pairs) < len(expected):
+        n = len(expected) - len(pairs)
+        yours = f"; yours that match none: {', '.join(repr(label) for label in unmatched)}" if unmatched else ""
+        problems.append(f"{n} of the key's series {'is' if n == 1 else 'are'} not in your chart (series are "
+                        f"matched by their legend labels{yours}).")
     return pairs, problems
+
+
+def _visible(got: list[dict], expected: list[dict]) -> list[dict]:
+    """The answer's series, without constant reference lines drawn with plot() unless the key draws such lines."""
+    if any(s.get("reference") for s in expected):
+        return got
+    return [s for s in got if not s.get("reference")]
 
 
 def _values_equal(got: list, expected: list, rtol: float) -> np.ndarray:
@@ -49,9 +63,10 @@ def _values_equal(got: list, expected: list, rtol: float) -> np.ndarray:
 
 def _series_problem(got: dict, expected: dict, rtol: float) -> str | None:
     """What differs between one plotted series and the key's, or None."""
-    name = f"Series '{expected['label']}'" if expected["label"] else "A series"
+    name = f"Series '{got['label']}'" if got["label"] else "A series"
     if len(got["y"]) != len(expected["y"]):
-        return f"{name} has {len(got['y'])} points; the key's has {len(expected['y'])}."
+        fewer = "fewer" if len(got["y"]) < len(expected["y"]) else "more"
+        return f"{name} has {len(got['y'])} points, {fewer} than the key's."
     same_x = _values_equal(got["x"], expected["x"], rtol)
     if not same_x.all():
         i = int(np.argmin(same_x))
@@ -59,11 +74,16 @@ def _series_problem(got: dict, expected: dict, rtol: float) -> str | None:
     same_y = _values_equal(got["y"], expected["y"], rtol)
     if not same_y.all():
         i = int(np.argmin(same_y))
-        return (
-            f"{name}: the plotted values differ, first at point {i + 1} (yours: {format_value(got['y'][i])}, "
-            f"the key's: {format_value(expected['y'][i])})."
-        )
+        yours = format_value(got["y"][i]) + _direction(got["y"][i], expected["y"][i])
+        return f"{name}: the plotted values differ, first at point {i + 1} (yours: {yours})."
     return None
+
+
+def _direction(got: object, expected: object) -> str:
+    """', higher than the key's' / ', lower than ...' for two numbers, '' otherwise (never the key's value)."""
+    if isinstance(got, int | float) and isinstance(expected, int | float):
+        return f", {'higher' if got > expected else 'lower'} than the key's"
+    return ""
 
 
 def _starts_at_zero(ylim: list[float]) -> bool:
@@ -94,16 +114,24 @@ def compare_figure(spec: Figure, got: dict[str, Any], expected: dict[str, Any]) 
             _starts_at_zero(got["ylim"]),
             f"The y-axis starts at {format_value(float(got['ylim'][0]))}, not 0: use ax.set_ylim(bottom=0).",
         )
-    n_got, n_key = len(got["series"]), len(expected["series"])
+    if spec.error_bars:
+        check("error_bars", bool(got.get("error_bars")), "The chart has no error bars: draw them with "
+              "ax.errorbar(..., yerr=...), ax.bar(..., yerr=...) or a band with ax.fill_between(...).")
+    if spec.annotations:
+        check("annotations", bool(got.get("annotations")), "The chart has no annotation: point out what matters "
+              "with ax.annotate(...) or ax.text(...).")
+    mine = _visible(got["series"], expected["series"])
+    n_got, n_key = len(mine), len(expected["series"])
     wanted = spec.n_series if spec.n_series is not None else (n_key if spec.check_data else None)
     if wanted is not None:
-        shown = f"The chart shows {n_got} series (lines or bar groups); the key shows {wanted}."
-        check("series", n_got == wanted, shown)
+        whose = f"the question wants {wanted}" if spec.n_series is not None else (
+            f"the key has {'fewer' if n_got > wanted else 'more'}")
+        check("series", n_got == wanted, f"The chart shows {n_got} series (lines, bar groups or scatters); {whose}.")
     if spec.check_data:
-        pairs, data_problems = _match_series(got["series"], expected["series"])
+        pairs, data_problems = _match_series(mine, expected["series"])
         data_problems += [p for g, e in pairs if (p := _series_problem(g, e, spec.rtol))]
-        if not pairs and n_key:
-            data_problems.append("Nothing is plotted.")
+        if not mine and n_key:
+            data_problems.append("Nothing is plotted: draw the data with ax.plot(...), ax.bar(...) or df.plot(...).")
         check("data", not data_problems, data_problems[0] if data_problems else "")
         problems += data_problems[1:]
     if not problems:

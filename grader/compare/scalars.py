@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from grader.compare.slips import slip
 from grader.feedback import format_value
 from grader.outcome import Verdict
 from grader.spec import Scalar
@@ -35,18 +36,41 @@ def numbers_equal(got: float, expected: float, rtol: float, atol: float) -> bool
     return abs(got - expected) <= atol + rtol * abs(expected)
 
 
-def _number_details(got: float, expected: float) -> list[str]:
-    """Direction of the error and the usual causes (a percentage, integer division)."""
-    details = [f"Your answer ({format_value(got)}) is {'lower' if got < expected else 'higher'} than the key's value."]
-    if expected != 0 and got != 0:
-        ratio = got / expected
-        if math.isclose(ratio, 100, rel_tol=1e-3):
-            details.append("It is 100 times the key's value: a percentage where a fraction is wanted?")
-        elif math.isclose(ratio, 0.01, rel_tol=1e-3):
-            details.append("It is 1/100 of the key's value: a fraction where a percentage is wanted?")
+def round_sig(x: float, figures: int) -> float:
+    """`x` rounded to `figures` significant figures (in decimal, as a person rounds)."""
+    return float(f"{x:.{figures - 1}e}")
+
+
+_MAX_FIGURES = 15  # beyond this a float's own noise decides, not the student's rounding
+
+
+def rounded_figures(got: float, expected: float) -> int | None:
+    """The number of significant figures to which `got` is `expected` rounded (the fewest that fit), or None."""
+    if got == 0 or not math.isfinite(expected):
+        return None
+    for figures in range(1, _MAX_FIGURES + 1):
+        if math.isclose(got, round_sig(expected, figures), rel_tol=1e-12, abs_tol=0.0):
+            return figures
+    return None
+
+
+def _number_verdict(spec: Scalar, got: float, expected: float) -> Verdict:
+    """Pass within tolerance or as an accepted rounding; else the direction and the usual causes."""
+    if numbers_equal(got, expected, spec.rtol, spec.atol):
+        return Verdict(True, "Correct.")
+    figures = rounded_figures(got, expected)
+    if figures is not None and spec.sig_figs is not None and figures >= spec.sig_figs:
+        return Verdict(True, f"Correct (to {figures} significant figures).")
+    shown = format_value(got)
+    if figures is not None and figures >= 2:
+        wanted = "the unrounded value" if spec.sig_figs is None else f"at least {spec.sig_figs} significant figures"
+        return Verdict(False, f"Your answer ({shown}) matches the key to {figures} significant figures; give {wanted}.")
+    details = [f"Your answer ({shown}) is {'lower' if got < expected else 'higher'} than the key's value."]
+    if (meaning := slip(got, expected)) is not None:
+        details.append(f"It is {meaning}")
     if _whole(got) and not _whole(expected) and got == math.trunc(expected):
         details.append("Your answer is the key's value cut to a whole number: integer division, or a cast to INTEGER?")
-    return details
+    return Verdict(False, details[0], tuple(details[1:]))
 
 
 def compare_scalar(spec: Scalar, got: Any, expected: Any) -> Verdict:
@@ -55,10 +79,7 @@ def compare_scalar(spec: Scalar, got: Any, expected: Any) -> Verdict:
     if kind_g != kind_e:
         return Verdict(False, f"Your answer is {kind_g} ({format_value(got)}); this question wants {kind_e}.")
     if kind_e == "a number":
-        if numbers_equal(float(got), float(expected), spec.rtol, spec.atol):
-            return Verdict(True, "Correct.")
-        details = _number_details(float(got), float(expected))
-        return Verdict(False, details[0], tuple(details[1:]))
+        return _number_verdict(spec, float(got), float(expected))
     if kind_e == "text":
         passed = got.strip() == expected.strip()
     else:

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from grader.compare.slips import slip
 from grader.feedback import format_value
 from grader.outcome import Verdict
 from grader.spec import Table
@@ -31,6 +32,35 @@ _KIND_WORDS = {
     "date": "dates",
     "duration": "durations",
 }
+
+
+_POSITIONAL = "(column {})"
+
+
+def positional_name(index: int) -> str:
+    """The name given to column `index` of an answer without column names (a fetchone() tuple)."""
+    return _POSITIONAL.format(index + 1)
+
+
+def _by_position(spec: Table, got: pd.DataFrame, expected: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """An answer without column names gets the key's compared columns, in order; '' when it had names.
+
+    The text returned says what was done (or, when the number of values does not fit, how to name them).
+    """
+    if list(got.columns) != [positional_name(i) for i in range(got.shape[1])]:
+        return got, ""
+    names = list(expected.columns) if spec.columns is None else list(spec.columns)
+    if len(names) != got.shape[1]:
+        raise _Unnamed(f"Your answer is {_rows_word(len(got))} of {got.shape[1]} unnamed values; this question "
+                       f"wants the columns {_quoted(names)}: pass a dict such as {{{names[0]!r}: ...}} or "
+                       "db.sql(query).df().")
+    note = (f"Your answer has no column names, so its values were read in the key's column order ({_quoted(names)}); "
+            "if your order differs, pass a dict or db.sql(query).df().")
+    return got.set_axis(names, axis=1), note
+
+
+class _Unnamed(Exception):
+    """An answer without column names whose width does not fit the key's columns."""
 
 
 def column_key(name: object) -> str:
@@ -102,6 +132,21 @@ def normalise_column(s: pd.Series, spec: Table) -> _Column:
     if pd.api.types.is_string_dtype(dtype) and not pd.api.types.is_object_dtype(dtype):
         return _text(s, spec)
     return _from_object(s, spec)
+
+
+_IDENTIFYING_KINDS = ("text", "timestamp", "date", "bool")
+
+
+def identifying_columns(spec: Table, key: pd.DataFrame) -> list[str]:
+    """The key's columns that identify a row: `spec.key`, else its compared date, timestamp, text, yes/no columns."""
+    names = {column_key(c): c for c in key.columns}
+    if spec.key is not None:
+        absent = [c for c in spec.key if column_key(c) not in names]
+        if absent:
+            raise ValueError(f"Table(key=...) names {absent}, which the key does not have: {list(key.columns)}.")
+        return [names[column_key(c)] for c in spec.key]
+    compared = list(key.columns) if spec.columns is None else [names[column_key(c)] for c in spec.columns]
+    return [c for c in compared if normalise_column(key[c], spec).kind in _IDENTIFYING_KINDS]
 
 
 def _whole(values: np.ndarray) -> bool:
@@ -276,6 +321,11 @@ def _rows_word(n: int) -> str:
     return f"{n} row" if n == 1 else f"{n} rows"
 
 
+def _than(n_got: int, n_key: int) -> str:
+    """'2 more than the key' / '1 fewer than the key'."""
+    return f"{abs(n_got - n_key)} {'more' if n_got > n_key else 'fewer'} than the key"
+
+
 def _quoted(names: list[str]) -> str:
     """'a', 'b' and 'c'."""
     quoted = [f"'{n}'" for n in names]
@@ -300,7 +350,7 @@ def _missing_columns(
                 break
     n_g, n_e = len(got), len(expected)
     if n_g != n_e and not spec.distinct:
-        details.append(f"Your answer has {_rows_word(n_g)}; the key has {n_e}.")
+        details.append(f"Your answer has {_rows_word(n_g)}, {_than(n_g, n_e)}.")
     verb = "is" if len(missing) == 1 else "are"
     summary = f"The columns differ from the key: {_quoted(missing)} {verb} missing."
     return Verdict(False, summary, tuple(details), {"columns": False, "rows": n_g == n_e, "values": False})
@@ -308,6 +358,18 @@ def _missing_columns(
 
 def compare_table(spec: Table, got: pd.DataFrame, expected: pd.DataFrame) -> Verdict:
     """Compare a table answer with the key under `spec` (see the module docstring for partial credit)."""
+    try:
+        got, note = _by_position(spec, got, expected)
+    except _Unnamed as unnamed:
+        return Verdict(False, str(unnamed), (), {"columns": False, "rows": len(got) == len(expected), "values": False})
+    verdict = _compare_named(spec, got, expected)
+    if verdict.passed or not note:
+        return verdict
+    return Verdict(False, verdict.summary, (*verdict.details, note), verdict.parts)
+
+
+def _compare_named(spec: Table, got: pd.DataFrame, expected: pd.DataFrame) -> Verdict:
+    """Compare a table whose columns are named."""
     got_names: dict[str, str] = {}
     for name in got.columns:
         got_names.setdefault(column_key(name), name)
@@ -347,9 +409,9 @@ def compare_table(spec: Table, got: pd.DataFrame, expected: pd.DataFrame) -> Ver
     passed = all(parts.values())
 
     if passed:
-        summary = f"Correct: all {_rows_word(n_e)} match."
+        summary = f"Correct: all {_rows_word(n_e)} match." if n_e != 1 else "Correct: the row matches."
     elif not rows_ok:
-        summary = f"Your answer has {_rows_word(n_g)}{' (distinct)' if spec.distinct else ''}; the key has {n_e}."
+        summary = f"Your answer has {_rows_word(n_g)}{' (distinct)' if spec.distinct else ''}, {_than(n_g, n_e)}."
     elif not values_ok:
         summary = f"The row count is right ({n_e}), but some {'distinct ' if spec.distinct else ''}rows differ."
     elif out_of_place is not None:
@@ -370,30 +432,142 @@ def compare_table(spec: Table, got: pd.DataFrame, expected: pd.DataFrame) -> Ver
 def _value_details(
     spec: Table, pairs: list[_Pair], mine: _Side, key: _Side, left_g: np.ndarray, left_e: np.ndarray
 ) -> list[str]:
-    """Which column differs first, then a few missing and unexpected rows (never the whole key)."""
-    details = []
-    for name, pair in zip(key.names, pairs, strict=True):
-        if pair.mismatch:
-            details.append(f"Column '{name}' {pair.mismatch}.")
-            break
-        if _column_differs(pair, mine.keep, key.keep, spec):
-            details.append(f"The first column whose values differ is '{name}'.")
-            break
-    else:
-        details.append("Each column holds the right values, but they are combined into rows differently.")
-    word = "distinct row(s)" if spec.distinct else "row(s)"
-    shown = min(_SHOWN_ROWS, max(len(key.keep) - 1, 0))
-    for j in left_e[:shown]:
-        details.append(f"Missing row: {_describe_row(key.frame, key.names, key.names, int(key.keep[j]))}")
-    if len(left_e) > shown:
-        details.append(f"... and {len(left_e) - shown} more missing {word}.")
-    for i in left_g[:_SHOWN_ROWS]:
+    """Which column differs first, the answer's wrong and unexpected rows, and missing rows by identity only."""
+    details = _first_difference(spec, pairs, mine, key)
+    ids = [name for name in identifying_columns(spec, key.frame) if name in key.names]
+    wrong, left_g, left_e = _pair_by_identity(spec, pairs, mine, key, ids, left_g, left_e)
+    details += _slips(mine, key, ids, wrong)
+    details += [_wrong_row(mine, key, ids, i, j) for i, j in wrong[: _shown(len(wrong))]]
+    details += _more(len(wrong), "wrong row")
+    details += _missing_rows(key, ids, left_e, spec)
+    for i in left_g[: _shown(len(left_g))]:
         line = f"Unexpected row: {_describe_row(mine.frame, mine.names, key.names, int(mine.keep[i]))}"
         code, floats = int(mine.rows.code[i]), mine.rows.floats[i]
         in_key = _count_like(key.rows, code, floats, spec)
         if in_key:
             line += f" (in your answer {_count_like(mine.rows, code, floats, spec)} times, in the key {in_key})"
         details.append(line)
-    if len(left_g) > _SHOWN_ROWS:
-        details.append(f"... and {len(left_g) - _SHOWN_ROWS} more unexpected {word}.")
+    details += _more(len(left_g), "unexpected row", "distinct " if spec.distinct else "")
     return details
+
+
+def _first_difference(spec: Table, pairs: list[_Pair], mine: _Side, key: _Side) -> list[str]:
+    """The first column whose values differ (or that rows are combined differently)."""
+    for name, pair in zip(key.names, pairs, strict=True):
+        if pair.mismatch:
+            return [f"Column '{name}' {pair.mismatch}."]
+        if _column_differs(pair, mine.keep, key.keep, spec):
+            return [f"The first column whose values differ is '{name}'."]
+    return ["Each column holds the right values, but they are combined into rows differently."]
+
+
+def _shown(n: int) -> int:
+    """How many of n rows to list: all up to one over the limit (a bare '... and 1 more' helps nobody)."""
+    return n if n <= _SHOWN_ROWS + 1 else _SHOWN_ROWS
+
+
+def _more(n: int, what: str, adjective: str = "") -> list[str]:
+    """'... and 3 more wrong rows.' for the rows beyond those listed."""
+    hidden = n - _shown(n)
+    return [f"... and {hidden} more {adjective}{what}s."] if hidden else []
+
+
+def _identity_codes(pairs: list[_Pair], key: _Side, ids: list[str], n_g: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """One exact code per row of each side for the identifying columns, or None when they compare by tolerance."""
+    chosen = [pair for name, pair in zip(key.names, pairs, strict=True) if name in ids]
+    if not chosen or not all(pair.exact and not pair.mismatch for pair in chosen):
+        return None
+    got, expected = _rows(chosen, n_g, len(key.frame))
+    return got.code, expected.code
+
+
+def _pair_by_identity(
+    spec: Table, pairs: list[_Pair], mine: _Side, key: _Side, ids: list[str], left_g: np.ndarray, left_e: np.ndarray
+) -> tuple[list[tuple[int, int]], np.ndarray, np.ndarray]:
+    """Pair leftover rows that share an identity found once on each side: those are wrong rows, not missing ones.
+
+    Without identifying columns, one leftover row on each side (a one-row answer) is paired too.
+    """
+    if not ids:
+        if len(left_g) == 1 and len(left_e) == 1:
+            return [(int(left_g[0]), int(left_e[0]))], left_g[:0], left_e[:0]
+        return [], left_g, left_e
+    codes = _identity_codes(pairs, key, ids, len(mine.frame))
+    if codes is None:
+        return [], left_g, left_e
+    id_g, id_e = codes[0][mine.keep], codes[1][key.keep]
+    unique_g, counts_g = np.unique(id_g, return_counts=True)
+    unique_e, counts_e = np.unique(id_e, return_counts=True)
+    once = np.intersect1d(unique_g[counts_g == 1], unique_e[counts_e == 1])
+    shared, at_g, at_e = np.intersect1d(id_g[left_g], id_e[left_e], return_indices=True)
+    usable = np.isin(shared, once)
+    at_g, at_e = at_g[usable], at_e[usable]
+    order = np.argsort(left_e[at_e], kind="stable")  # in the key's row order
+    wrong = [(int(left_g[g]), int(left_e[e])) for g, e in zip(at_g[order], at_e[order], strict=True)]
+    return wrong, np.delete(left_g, at_g), np.delete(left_e, at_e)
+
+
+def _number(value: object) -> float | None:
+    """A value as a float when it is a number (not a yes/no), else None."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, int | float | np.number):
+        return None
+    number = float(value)
+    return None if np.isnan(number) else number
+
+
+def _cells(side: _Side, index: int) -> list[object]:
+    """The compared values of one kept row of a side, in key column order."""
+    row = side.frame.iloc[int(side.keep[index])]
+    return [row[name] for name in side.names]
+
+
+def _wrong_row(mine: _Side, key: _Side, ids: list[str], i: int, j: int) -> str:
+    """'Wrong row day=2025-09-03: dau=815 (higher than the key's)' - the answer's values only."""
+    got, expected = _cells(mine, i), _cells(key, j)
+    differing = []
+    for name, g, e in zip(key.names, got, expected, strict=True):
+        if name in ids or format_value(g) == format_value(e):
+            continue
+        number_g, number_e = _number(g), _number(e)
+        direction = ""
+        if number_g is not None and number_e is not None and number_g != number_e:
+            direction = f" ({'higher' if number_g > number_e else 'lower'} than the key's)"
+        elif pd.isna(g) != pd.isna(e):
+            direction = " (the key's is not NULL)" if pd.isna(g) else " (the key's is NULL)"
+        differing.append(f"{name}={format_value(g)}{direction}")
+    where = ", ".join(f"{name}={format_value(v)}" for name, v in zip(key.names, got, strict=True) if name in ids)
+    label = f"Wrong row {where}" if where else "Your row differs from the key's"
+    return f"{label}: {', '.join(differing) or 'values differ within the tolerance'}"
+
+
+def _slips(mine: _Side, key: _Side, ids: list[str], wrong: list[tuple[int, int]]) -> list[str]:
+    """Numeric columns whose wrong values all show the same slip (x100, x60, x1000, a flipped sign...)."""
+    found = []
+    for position, name in enumerate(key.names):
+        if name in ids:
+            continue
+        meanings = set()
+        for i, j in wrong:
+            g, e = _number(_cells(mine, i)[position]), _number(_cells(key, j)[position])
+            if g is None or e is None or g == e:
+                continue
+            meanings.add(slip(g, e))
+        if len(meanings) == 1 and None not in meanings:
+            found.append(f"In column '{name}' your values are {meanings.pop()}")
+    return found
+
+
+def _missing_rows(key: _Side, ids: list[str], left_e: np.ndarray, spec: Table) -> list[str]:
+    """Missing key rows named by their identifying columns only; without them, just how many."""
+    if not len(left_e):
+        return []
+    word = "distinct rows" if spec.distinct else "rows"
+    if not ids:
+        n = len(left_e)
+        return [f"{n} {word[:-1] if n == 1 else word} of the key {'has' if n == 1 else 'have'} no match in your "
+                "answer (the key has no identifying columns to name them by)."]
+    lines = []
+    for j in left_e[: _shown(len(left_e))]:
+        row = key.frame.iloc[int(key.keep[j])]
+        lines.append(f"{', '.join(f'{name}={format_value(row[name])}' for name in ids)} is missing.")
+    return lines + _more(len(left_e), "missing row", "distinct " if spec.distinct else "")

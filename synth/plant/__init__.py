@@ -34,15 +34,17 @@ from synth.config import Config
 STAGES = ("users", "days", "plan", "world", "server", "client")
 
 # Application order within each stage: changes to the world first, then the corruption of its record.
-# Intended full order: cohort_quality, bots, promotion, engagement_drop, novelty_test, broken_randomisation,
-# weekend, simpson, feature_friction, surveys, outage, client_drops, double_logging, tz_bug, clock_skew, retries.
+# Intended full order: cohort_quality, bots, engagement_drop, novelty_test, broken_randomisation, promotion,
+# weekend, simpson, feature_friction, surveys, outage, client_drops, double_logging, tz_bug, clock_skew, retries,
+# soft_launch (it only counts what the others left in the record).
 PLANT_NAMES: tuple[str, ...] = (
     "cohort_quality",
     "bots",
-    "promotion",
     "engagement_drop",
     "novelty_test",
     "broken_randomisation",
+    # after every other change to active days, so the days it adds are its own (see promotion.days)
+    "promotion",
     "weekend",
     "simpson",
     "feature_friction",
@@ -53,6 +55,7 @@ PLANT_NAMES: tuple[str, ...] = (
     "tz_bug",
     "clock_skew",
     "retries",
+    "soft_launch",  # last: it counts the delivered record
 )
 
 

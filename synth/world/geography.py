@@ -28,6 +28,7 @@ COUNTRIES: tuple[tuple[str, float, float, tuple[tuple[str, float], ...]], ...] =
     ("ES", 0.03, 0.25, (("Europe/Madrid", 1.0),)),
     ("KR", 0.03, 0.30, (("Asia/Seoul", 1.0),)),
     ("EG", 0.03, 0.10, (("Africa/Cairo", 1.0),)),
+    ("IE", 0.0, 0.45, (("Europe/Dublin", 1.0),)),  # soft-launch market: signups from Config.soft_launch only
 )
 
 COUNTRY_CODES: tuple[str, ...] = tuple(c[0] for c in COUNTRIES)

@@ -107,6 +107,21 @@ def signup_seconds(index: np.ndarray, jitter: np.ndarray, config: Config) -> np.
     return out
 
 
+def launch_day(config: Config) -> int:
+    """Window day on which the soft-launch market opens (Config.soft_launch)."""
+    return round(config.soft_launch.launch_share * config.scale.days)
+
+
+def country_weights(config: Config, signup_s: np.ndarray) -> np.ndarray:
+    """Per-user country weights (rows): after the soft launch its market takes a fixed trickle of new signups."""
+    base = geography.country_weights()
+    n_new = config.scale.users - n_established(config)
+    share = min(config.soft_launch.signups_per_day * config.scale.days / max(n_new, 1), 1.0)
+    opened = base * (1.0 - share)
+    opened[geography.COUNTRY_CODES.index(config.soft_launch.country)] += share
+    return np.where((signup_s >= launch_day(config) * DAY)[:, None], opened, base)
+
+
 def choose(rng: np.random.Generator, weights: np.ndarray, n: int) -> np.ndarray:
     """Indices drawn with the given (row) weights; a 2-D weights array gives one row per draw."""
     cum = np.cumsum(weights, axis=-1)
@@ -132,7 +147,7 @@ def simulate_users(config: Config, block: int, rng: np.random.Generator) -> User
     n = len(index)
     days = config.scale.days
     signup_s = signup_seconds(index, rng.random(n), config)
-    country = choose(rng, geography.country_weights(), n).astype(np.int16)
+    country = choose(rng, country_weights(config, signup_s), n).astype(np.int16)
     tz = geography.timezone_choice(country, rng.random(n))
     platform = (rng.random(n) >= geography.ios_share()[country]).astype(np.int8)
     tier = choose(rng, TIER_WEIGHTS[platform], n)

@@ -9,6 +9,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
+from leaks import assert_no_key_leak  # noqa: E402
 from matplotlib.figure import Figure as MplFigure  # noqa: E402
 
 from grader.answers import AnswerError, dump, load, to_data  # noqa: E402
@@ -65,6 +66,7 @@ def test_extraction_records_title_labels_limits_and_each_series():
         "kind": "line",
         "x": [float(first_day + i) for i in range(5)],
         "y": [30.0, 32.0, 31.0, 35.0, 36.0],
+        "reference": False,
     }
     assert [s["label"] for s in data["series"]] == ["ios", "android"]
 
@@ -119,27 +121,41 @@ def test_the_number_of_series_counts_lines_and_bar_groups_but_not_reference_line
     outcome = compare(
         Question("mix", Figure(title=False, xlabel=False, ylabel=False, n_series=3, check_data=False)), data, data
     )
-    assert outcome.summary == "The chart shows 2 series (lines or bar groups); the key shows 3."
+    assert outcome.summary == "The chart shows 2 series (lines, bar groups or scatters); the question wants 3."
 
 
-def test_a_missing_series_is_named():
+def test_a_missing_series_is_counted_without_naming_the_keys_labels():
     ax = DAILY.plot(x="day", y=["ios"], title="DAU", ylabel="users")
     outcome = check(ax)
-    assert outcome.summary == "The chart shows 1 series (lines or bar groups); the key shows 2."
-    assert outcome.details == ["No series is labelled 'android'."]
+    assert outcome.summary == "The chart shows 1 series (lines, bar groups or scatters); the key has more."
+    assert outcome.details == [
+        "1 of the key's series is not in your chart (series are matched by their legend labels)."
+    ]
+
+
+def test_a_mislabelled_series_names_only_the_answers_labels_and_is_not_called_empty():
+    ax = DAILY.rename(columns={"android": "droid"}).plot(x="day", y=["ios", "droid"], title="DAU", ylabel="users")
+    outcome = check(ax)
+    assert outcome.summary == (
+        "1 of the key's series is not in your chart (series are matched by their legend labels; yours that match "
+        "none: 'droid')."
+    )
+    assert "Nothing is plotted" not in str(outcome) and "android" not in str(outcome)
 
 
 def test_a_missing_day_in_a_series_is_reported_as_a_point_count():
     ax = pandas_chart(DAILY.drop(index=2))
     outcome = check(ax)
-    assert outcome.summary == "Series 'ios' has 4 points; the key's has 5."
-    assert outcome.details == ["Series 'android' has 4 points; the key's has 5."]
+    assert outcome.summary == "Series 'ios' has 4 points, fewer than the key's."
+    assert outcome.details == ["Series 'android' has 4 points, fewer than the key's."]
 
 
 def test_a_wrong_value_names_the_series_and_the_first_differing_point():
     ax = pandas_chart(DAILY.assign(ios=DAILY["ios"] // 2))
     outcome = check(ax)
-    assert outcome.summary == "Series 'ios': the plotted values differ, first at point 1 (yours: 15, the key's: 30)."
+    assert outcome.summary == (
+        "Series 'ios': the plotted values differ, first at point 1 (yours: 15, lower than the key's)."
+    )
 
 
 def test_a_series_shifted_by_a_day_is_an_x_difference():
@@ -197,3 +213,102 @@ def test_a_pandas_bar_chart_equals_a_matplotlib_bar_chart_of_the_same_categories
     key_ax.set(title="DAU", xlabel="country", ylabel="users")
     assert to_data(Figure(), ax)["series"][0]["x"] == ["BR", "US", "IN"]
     assert check(ax, key=figure).passed
+
+
+# --- error bars, annotations, reference lines ----------------------------------------------------------------
+
+SEGMENTS = pd.DataFrame({"segment": ["new", "returning"], "lift": [0.05, 0.08], "err": [0.01, 0.02]})
+
+
+def lift_bars(**bar: object) -> MplFigure:
+    """The reference stakeholder chart: one bar per segment, titled and labelled."""
+    figure = MplFigure()
+    ax = figure.subplots()
+    ax.bar(SEGMENTS["segment"], SEGMENTS["lift"], **bar)
+    ax.set(title="Lift by segment", xlabel="segment", ylabel="lift")
+    return figure
+
+
+def annotated(figure: MplFigure) -> MplFigure:
+    figure.axes[0].annotate("largest", (1, 0.08))
+    return figure
+
+
+@pytest.mark.parametrize(
+    "draw",
+    [
+        lambda ax: ax.bar(SEGMENTS["segment"], SEGMENTS["lift"], yerr=SEGMENTS["err"], capsize=4),
+        lambda ax: (ax.bar(SEGMENTS["segment"], SEGMENTS["lift"]),
+                    ax.errorbar(SEGMENTS["segment"], SEGMENTS["lift"], yerr=SEGMENTS["err"], fmt="none", capsize=3)),
+        lambda ax: (ax.bar(SEGMENTS["segment"], SEGMENTS["lift"]), ax.axhline(0.06, linestyle="--"),
+                    ax.text(0, 0.07, "note"), ax.fill_between([0, 1], [0.04, 0.06], [0.06, 0.1], alpha=0.2)),
+    ],
+    ids=["bar-yerr-capsize", "errorbar-over-bars", "reference-line-text-band"],
+)
+def test_error_bars_caps_reference_lines_and_annotations_are_not_series(draw):
+    figure = MplFigure()
+    ax = figure.subplots()
+    draw(ax)
+    ax.set(title="Lift", xlabel="segment", ylabel="lift")
+    data = to_data(Figure(), figure)
+    assert [s["kind"] for s in data["series"]] == ["bar"]
+    assert check(figure, key=lift_bars()).passed
+
+
+def test_an_errorbar_line_with_caps_is_one_series_labelled_by_the_errorbar():
+    figure = MplFigure()
+    ax = figure.subplots()
+    ax.errorbar(DAILY["day"], DAILY["ios"], yerr=2, capsize=3, label="ios")
+    assert [(s["kind"], s["label"]) for s in to_data(Figure(), figure)["series"]] == [("line", "ios")]
+
+
+def test_pandas_bars_with_yerr_and_capsize_keep_their_data_check():
+    err = DAILY[["ios", "android"]] * 0 + 2
+    ax = DAILY.plot.bar(x="day", y=["ios", "android"], yerr=err, capsize=3, title="DAU", ylabel="users")
+    plain = DAILY.plot.bar(x="day", y=["ios", "android"], title="DAU", ylabel="users")
+    assert check(ax, key=plain.get_figure()).passed
+    assert to_data(Figure(), ax)["error_bars"] and not to_data(Figure(), plain)["error_bars"]
+
+
+def test_horizontal_pandas_bars_with_xerr_compare_with_matplotlib_barh():
+    ax = SEGMENTS.plot.barh(x="segment", y="lift", xerr="err", capsize=3, legend=False, title="Lift", xlabel="lift")
+    figure = MplFigure()
+    key_ax = figure.subplots()
+    key_ax.barh(SEGMENTS["segment"], SEGMENTS["lift"])
+    key_ax.set(title="Lift", xlabel="lift", ylabel="segment")
+    assert check(ax, key=figure, ylabel=False).passed
+
+
+def test_a_constant_reference_line_drawn_with_plot_is_set_aside():
+    ax = pandas_chart()
+    ax.plot(DAILY["day"], [40] * len(DAILY), linestyle=":", label="target")
+    assert check(ax).passed
+
+
+def test_a_question_can_require_error_bars():
+    outcome = check(lift_bars(), key=lift_bars(yerr=SEGMENTS["err"]), error_bars=True)
+    assert not outcome.passed
+    assert outcome.summary.startswith("The chart has no error bars: draw them with ax.errorbar(")
+    assert check(lift_bars(yerr=SEGMENTS["err"]), key=lift_bars(yerr=SEGMENTS["err"]), error_bars=True).passed
+
+
+def test_a_fill_between_band_counts_as_error_bars():
+    figure = lift_bars()
+    figure.axes[0].fill_between([0, 1], [0.04, 0.06], [0.06, 0.1], alpha=0.2)
+    assert check(figure, key=lift_bars(), error_bars=True).passed
+
+
+def test_a_question_can_require_an_annotation():
+    outcome = check(lift_bars(), key=annotated(lift_bars()), annotations=True)
+    assert outcome.summary.startswith("The chart has no annotation: point out what matters with ax.annotate(")
+    assert check(annotated(lift_bars()), key=annotated(lift_bars()), annotations=True).passed
+    text = lift_bars()
+    text.axes[0].text(1, 0.08, "largest lift")
+    assert check(text, key=annotated(lift_bars()), annotations=True).passed
+
+
+def test_figure_feedback_prints_no_value_of_the_key():
+    wrong = pandas_chart(DAILY.assign(ios=DAILY["ios"] + 100))
+    outcome = check(wrong)
+    assert not outcome.passed
+    assert_no_key_leak(outcome, to_data(Figure(), key_chart()), to_data(Figure(), wrong))

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import decimal
+import re
 
 import numpy as np
 import pandas as pd
 import pytest
+from leaks import assert_no_key_leak
 
 from grader.answers import AnswerError, to_data
 from grader.compare import compare
@@ -62,6 +64,56 @@ def test_integer_division_is_pointed_out():
 def test_a_percentage_where_a_fraction_is_wanted_is_pointed_out():
     outcome = check(Scalar(), 37.5, 0.375)
     assert outcome.details == ["It is 100 times the key's value: a percentage where a fraction is wanted?"]
+
+
+def test_a_rounded_number_is_told_it_matches_to_n_significant_figures_without_more_key_digits():
+    key = 0.39583333
+    outcome = check(Scalar(), 0.396, key)
+    assert not outcome.passed
+    assert outcome.summary == "Your answer (0.396) matches the key to 3 significant figures; give the unrounded value."
+    assert "higher" not in str(outcome) and "0.3958" not in str(outcome)
+    assert_no_key_leak(outcome, key, 0.396)
+
+
+def test_a_rounded_count_is_recognised_too_but_one_significant_figure_is_just_wrong():
+    assert "matches the key to 2 significant figures" in check(Scalar(), 1300, 1296).summary
+    assert check(Scalar(), 0.4, 0.39583333).summary == "Your answer (0.4) is higher than the key's value."
+
+
+@pytest.mark.parametrize("answer", [0.396, 0.3958, 0.39583, 0.39583333])
+def test_a_question_may_accept_the_key_rounded_to_n_or_more_significant_figures(answer):
+    assert check(Scalar(sig_figs=3), answer, 0.39583333).passed
+
+
+def test_a_declared_precision_still_rejects_fewer_figures_and_wrong_roundings():
+    outcome = check(Scalar(sig_figs=3), 0.40, 0.39583333)
+    assert not outcome.passed
+    assert check(Scalar(sig_figs=3), 0.395, 0.39583333).summary == "Your answer (0.395) is lower than the key's value."
+    assert check(Scalar(sig_figs=4), 0.396, 0.39583333).summary == (
+        "Your answer (0.396) matches the key to 3 significant figures; give at least 4 significant figures."
+    )
+
+
+@pytest.mark.parametrize("sig_figs", [0, -1, 2.5, True])
+def test_sig_figs_must_be_a_positive_whole_number(sig_figs):
+    with pytest.raises(ValueError, match="sig_figs"):
+        Scalar(sig_figs=sig_figs)
+
+
+@pytest.mark.parametrize(
+    ("answer", "says"),
+    [
+        (1500.0, "60 times the key's value: seconds where minutes are wanted"),
+        (25 / 60, "1/60 of the key's value: minutes where seconds are wanted"),
+        (25_000.0, "1000 times the key's value: milliseconds where seconds are wanted"),
+        (0.025, "1/1000 of the key's value: seconds where milliseconds are wanted"),
+        (-25.0, "the key's value with the opposite sign"),
+    ],
+)
+def test_unit_slips_and_a_flipped_sign_are_named(answer, says):
+    outcome = check(Scalar(), answer, 25.0)
+    assert not outcome.passed
+    assert any(says in detail for detail in outcome.details), outcome.details
 
 
 def test_a_bool_is_not_a_number():
@@ -205,3 +257,46 @@ def test_a_single_number_key_is_the_value_to_cover():
     question = Question("lift", Interval(max_width=1.0))
     assert compare(question, (0.1, 0.3), 0.2).passed
     assert not compare(question, (0.1, 0.3), 0.35).passed
+
+
+def test_an_interval_far_wider_than_the_reference_fails_without_giving_the_reference_width():
+    kind = Interval(width_ratio=(0.5, 2.0))
+    outcome = check(kind, (0.0, 0.25), (0.05, 0.11), partial=True)
+    assert not outcome.passed and outcome.score == 0.5
+    assert outcome.summary.startswith("Your interval is more than twice as wide as the reference interval")
+    assert "0.06" not in str(outcome) and "0.12" not in str(outcome)
+    assert_no_key_leak(outcome, (0.05, 0.11), (0.0, 0.25))
+
+
+def test_an_interval_far_narrower_than_the_reference_names_the_usual_cause():
+    outcome = check(Interval(width_ratio=(0.5, 2.0)), (0.07, 0.09), (0.05, 0.11))
+    assert not outcome.passed
+    assert outcome.summary.startswith("Your interval is far narrower than the reference (less than half its width)")
+    assert "user-days instead of users" in outcome.summary
+    assert_no_key_leak(outcome, (0.05, 0.11), (0.07, 0.09))
+
+
+@pytest.mark.parametrize("answer", [(0.05, 0.11), (0.06, 0.09), (0.02, 0.13)])
+def test_an_interval_within_the_width_ratio_that_covers_the_key_passes(answer):
+    assert check(Interval(width_ratio=(0.5, 2.0)), answer, (0.05, 0.11)).passed
+
+
+def test_width_ratio_and_max_width_apply_together():
+    kind = Interval(max_width=0.05, width_ratio=(0.5, 2.0))
+    outcome = check(kind, (0.05, 0.11), (0.05, 0.11))
+    assert outcome.summary == "Your interval is 0.06 wide; it must be at most 0.05 wide."
+
+
+@pytest.mark.parametrize(
+    ("spec", "says"),
+    [({}, "needs max_width"), ({"width_ratio": (2.0, 3.0)}, "0 < low <= 1 <= high"),
+     ({"width_ratio": (0.5,)}, "0 < low <= 1 <= high")],
+)
+def test_an_interval_spec_must_say_how_to_judge_the_width(spec, says):
+    with pytest.raises(ValueError, match=re.escape(says)):
+        Interval(**spec)
+
+
+def test_a_width_ratio_needs_a_reference_interval_in_the_key():
+    with pytest.raises(ValueError, match="needs the key to be an interval"):
+        compare(Question("lift", Interval(width_ratio=(0.5, 2.0))), (0.1, 0.3), 0.2)

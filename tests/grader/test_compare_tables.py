@@ -8,9 +8,11 @@ import decimal
 import numpy as np
 import pandas as pd
 import pytest
+from leaks import assert_no_key_leak
 
-from grader.answers import to_data
+from grader.answers import AnswerError, to_data
 from grader.compare import compare
+from grader.compare.tables import identifying_columns
 from grader.outcome import Outcome
 from grader.spec import Question, Table
 
@@ -25,8 +27,10 @@ def key_frame() -> pd.DataFrame:
 
 
 def check(answer: object, key: object = None, mistakes: dict | None = None, **spec: object) -> Outcome:
-    """Compare a raw answer with a raw key through to_data, as check() does."""
+    """Compare a raw answer with a raw key through to_data, as check() does (`identity` is the spec's `key`)."""
     partial = bool(spec.pop("partial", False))
+    if "identity" in spec:
+        spec["key"] = spec.pop("identity")
     question = Question("daily_active", Table(**spec), hint="Group by day.", partial=partial)
     expected = to_data(question, key_frame() if key is None else key)
     variants = {name: to_data(question, raw) for name, raw in (mistakes or {}).items()}
@@ -54,21 +58,22 @@ def test_an_ordered_question_accepts_rows_in_the_key_order():
 def test_a_missing_day_reports_row_counts_the_column_and_the_missing_row():
     outcome = check(key_frame().drop(index=3))
     assert not outcome.passed
-    assert outcome.summary == "Your answer has 6 rows; the key has 7."
-    assert outcome.details == [
-        "The first column whose values differ is 'day'.",
-        "Missing row: day=2024-03-04, dau=140, share=0.25",
-    ]
+    assert outcome.summary == "Your answer has 6 rows, 1 fewer than the key."
+    assert outcome.details == ["The first column whose values differ is 'day'.", "day=2024-03-04 is missing."]
+    assert_no_key_leak(outcome, key_frame(), key_frame().drop(index=3))
 
 
-def test_an_off_by_one_window_shows_the_row_that_fell_out_and_the_row_that_came_in():
+def test_an_off_by_one_window_shows_the_day_that_fell_out_and_the_row_that_came_in():
     answer = key_frame()
     answer["day"] = answer["day"] + dt.timedelta(days=1)
     outcome = check(answer)
     assert outcome.summary == "The row count is right (7), but some rows differ."
     assert outcome.details[0] == "The first column whose values differ is 'day'."
-    assert "Missing row: day=2024-03-01, dau=120, share=0.25" in outcome.details
-    assert "Unexpected row: day=2024-03-02, dau=120, share=0.25" in outcome.details
+    assert "day=2024-03-01 is missing." in outcome.details
+    assert "Unexpected row: day=2024-03-08, dau=160, share=0.3125" in outcome.details
+    assert "Wrong row day=2024-03-02: dau=120 (lower than the key's), share=0.25 (lower than the key's)" in (
+        outcome.details)
+    assert_no_key_leak(outcome, key_frame(), answer)
 
 
 def test_integer_division_in_a_ratio_column_fails_on_that_column():
@@ -76,13 +81,15 @@ def test_integer_division_in_a_ratio_column_fails_on_that_column():
     outcome = check(answer)
     assert not outcome.passed
     assert outcome.details[0] == "The first column whose values differ is 'share'."
-    assert "Unexpected row: day=2024-03-01, dau=120, share=0" in outcome.details
+    assert "Wrong row day=2024-03-01: share=0 (lower than the key's)" in outcome.details
+    assert outcome.details[-1] == "... and 2 more wrong rows."
+    assert_no_key_leak(outcome, key_frame(), answer)
 
 
 def test_a_duplicate_row_counts_under_bag_semantics():
     outcome = check(pd.concat([key_frame(), key_frame().iloc[[2]]]))
     assert not outcome.passed
-    assert outcome.summary == "Your answer has 8 rows; the key has 7."
+    assert outcome.summary == "Your answer has 8 rows, 1 more than the key."
     assert outcome.details[-1] == (
         "Unexpected row: day=2024-03-03, dau=128, share=0.25 (in your answer 2 times, in the key 1)"
     )
@@ -92,7 +99,7 @@ def test_a_distinct_question_ignores_duplicate_rows_but_not_missing_ones():
     doubled = pd.concat([key_frame(), key_frame()])
     assert check(doubled, distinct=True).passed
     outcome = check(doubled.iloc[1:7], distinct=True)
-    assert outcome.summary == "Your answer has 6 rows (distinct); the key has 7."
+    assert outcome.summary == "Your answer has 6 rows (distinct), 1 fewer than the key."
 
 
 def test_duplicates_in_the_key_must_be_matched_by_count():
@@ -100,7 +107,7 @@ def test_duplicates_in_the_key_must_be_matched_by_count():
     assert check(pd.DataFrame({"event": ["share", "like", "like"]}), key=key).passed
     outcome = check(pd.DataFrame({"event": ["share", "like", "share"]}), key=key)
     assert outcome.details[1:] == [
-        "Missing row: event='like'",
+        "event='like' is missing.",
         "Unexpected row: event='share' (in your answer 2 times, in the key 1)",
     ]
 
@@ -141,8 +148,7 @@ def test_nan_where_the_key_has_a_number_is_a_difference():
     outcome = check(pd.DataFrame({"country": ["BR", "US"], "revenue": [10.5, np.nan]}), key=key)
     assert outcome.details == [
         "The first column whose values differ is 'revenue'.",
-        "Missing row: country='US', revenue=30.25",
-        "Unexpected row: country='US', revenue=NULL",
+        "Wrong row country='US': revenue=NULL (the key's is not NULL)",
     ]
 
 
@@ -179,7 +185,7 @@ def test_whole_number_columns_compare_exactly_despite_the_relative_tolerance():
     assert check(pd.DataFrame({"events": [1_000_000, 2_000_000]}), key=key).passed
     outcome = check(pd.DataFrame({"events": [1_000_001, 2_000_000]}), key=key)
     assert not outcome.passed
-    assert outcome.details[1:] == ["Missing row: events=1000000", "Unexpected row: events=1000001"]
+    assert outcome.details[1:] == ["Your row differs from the key's: events=1000001 (higher than the key's)"]
 
 
 def test_dates_equal_midnight_timestamps_unless_the_question_says_otherwise():
@@ -228,21 +234,28 @@ def test_a_column_of_the_wrong_kind_is_named():
 
 def test_feedback_lists_at_most_five_rows_each_way():
     key = pd.DataFrame({"user_id": np.arange(40), "sessions": np.arange(40) % 7})
-    answer = key.assign(sessions=key["sessions"] + 1)
-    outcome = check(answer, key=key)
-    missing = [d for d in outcome.details if d.startswith("Missing row")]
+    answer = key.assign(user_id=key["user_id"] + 100)
+    outcome = check(answer, key=key, identity=("user_id",))
+    missing = [d for d in outcome.details if d.endswith("is missing.")]
     unexpected = [d for d in outcome.details if d.startswith("Unexpected row")]
     assert len(missing) == 5 and len(unexpected) == 5
-    assert "... and 35 more missing row(s)." in outcome.details
-    assert "... and 35 more unexpected row(s)." in outcome.details
+    assert "... and 35 more missing rows." in outcome.details
+    assert "... and 35 more unexpected rows." in outcome.details
 
 
-def test_feedback_never_shows_every_row_of_the_key():
+def test_one_row_beyond_the_limit_is_listed_rather_than_counted():
+    key = pd.DataFrame({"day": pd.date_range("2024-03-01", periods=6), "users": [3, 4, 5, 6, 7, 8]})
+    outcome = check(key.iloc[:1].assign(day=pd.Timestamp("2023-01-01")), key=key)
+    assert [d for d in outcome.details if d.endswith("is missing.")][-1] == "day=2024-03-06 is missing."
+    assert not any(d.startswith("...") for d in outcome.details)
+
+
+def test_missing_rows_are_named_by_their_identifying_columns_only():
     key = pd.DataFrame({"country": ["BR", "US"], "users": [3, 4]})
-    outcome = check(pd.DataFrame({"country": ["DE", "FR"], "users": [1, 2]}), key=key)
-    missing = [d for d in outcome.details if d.startswith("Missing row")]
-    assert missing == ["Missing row: country='BR', users=3"]
-    assert "... and 1 more missing row(s)." in outcome.details
+    answer = pd.DataFrame({"country": ["DE", "FR"], "users": [1, 2]})
+    outcome = check(answer, key=key)
+    assert "country='BR' is missing." in outcome.details and "country='US' is missing." in outcome.details
+    assert_no_key_leak(outcome, key, answer)
 
 
 def test_values_paired_into_the_wrong_rows_are_described_as_such():
@@ -281,3 +294,104 @@ def test_an_answer_matching_a_known_mistake_names_it():
 def test_a_correct_answer_is_never_reported_as_a_mistake():
     outcome = check(key_frame(), mistakes={"Bots counted.": key_frame().assign(dau=1)})
     assert outcome.passed and outcome.mistake is None
+
+
+# --- one-row answers in natural shapes ---------------------------------------------------------------------------
+
+SUMMARY = pd.DataFrame({"dau": [1203], "wau": [4410], "stickiness": [0.2728]})
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        SUMMARY.iloc[0],
+        SUMMARY.mean(),
+        {"dau": 1203, "wau": 4410, "stickiness": 0.2728},
+        {"dau": [1203], "wau": [4410], "stickiness": [0.2728]},
+        (1203, 4410, 0.2728),
+        [(1203, 4410, 0.2728)],
+    ],
+    ids=["iloc-row", "mean-series", "dict-row", "dict-columns", "fetchone", "fetchall"],
+)
+def test_a_one_row_answer_passes_in_its_natural_shapes(answer):
+    outcome = check(answer, key=SUMMARY)
+    assert outcome.passed and outcome.summary == "Correct: the row matches."
+
+
+def test_a_fetchall_list_of_tuples_is_read_in_the_keys_column_order():
+    rows = list(key_frame().itertuples(index=False, name=None))
+    assert check(rows).passed
+
+
+def test_a_tuple_of_the_wrong_width_says_how_to_name_the_columns():
+    outcome = check((1203, 4410), key=SUMMARY)
+    assert outcome.summary == (
+        "Your answer is 1 row of 2 unnamed values; this question wants the columns 'dau', 'wau' and 'stickiness': "
+        "pass a dict such as {'dau': ...} or db.sql(query).df()."
+    )
+
+
+def test_a_wrong_tuple_says_its_values_were_read_in_the_keys_order():
+    outcome = check((4410, 1203, 0.2728), key=SUMMARY)
+    assert not outcome.passed
+    assert outcome.details[-1].startswith("Your answer has no column names, so its values were read in the key's")
+    assert_no_key_leak(outcome, SUMMARY, (4410, 1203, 0.2728))
+
+
+def test_a_dict_that_is_neither_a_row_nor_columns_says_what_to_pass():
+    with pytest.raises(AnswerError, match=r"^A dict answer is one row"):
+        to_data(Table(), {"dau": 1203, "days": [1, 2]})
+
+
+def test_a_wrong_one_row_answer_names_its_own_values_and_the_direction_only():
+    answer = {"dau": 1250, "wau": 4410, "stickiness": 0.2728}
+    outcome = check(answer, key=SUMMARY)
+    assert outcome.details[-1] == "Your row differs from the key's: dau=1250 (higher than the key's)"
+    assert_no_key_leak(outcome, SUMMARY, answer)
+
+
+# --- slips in a column -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("factor", "says"),
+    [
+        (100, "In column 'share' your values are 100 times the key's value: a percentage where a fraction is wanted?"),
+        (60, "In column 'share' your values are 60 times the key's value: seconds where minutes are wanted"),
+        (1 / 1000, "In column 'share' your values are 1/1000 of the key's value: seconds where milliseconds"),
+        (-1, "In column 'share' your values are the key's value with the opposite sign"),
+    ],
+)
+def test_a_slip_applied_to_a_whole_column_is_named(factor, says):
+    answer = key_frame().assign(share=key_frame()["share"] * factor)
+    outcome = check(answer)
+    assert not outcome.passed
+    assert any(d.startswith(says) for d in outcome.details), outcome.details
+    assert_no_key_leak(outcome, key_frame(), answer)
+
+
+def test_a_column_of_unrelated_errors_names_no_slip():
+    answer = key_frame().assign(dau=np.array(DAU) + 7)
+    assert not any(d.startswith("In column") for d in check(answer).details)
+
+
+# --- identifying columns -----------------------------------------------------------------------------------------
+
+
+def test_identifying_columns_default_to_dates_text_and_yes_no_and_can_be_declared():
+    key = to_data(Table(), key_frame().assign(platform="ios", paid=True))
+    assert identifying_columns(Table(), key) == ["day", "platform", "paid"]
+    assert identifying_columns(Table(key=("Platform",)), key) == ["platform"]
+    with pytest.raises(ValueError, match=r"Table\(key=...\) names \['user'\]"):
+        identifying_columns(Table(key=("user",)), key)
+    with pytest.raises(ValueError, match=r"key=\('day',\)"):
+        Table(key="day")
+
+
+def test_a_declared_numeric_key_names_missing_rows_by_it():
+    key = pd.DataFrame({"user_id": [1, 2, 3], "sessions": [4, 5, 6]})
+    answer = pd.DataFrame({"user_id": [1, 2], "sessions": [4, 9]})
+    outcome = check(answer, key=key, identity=("user_id",))
+    assert "user_id=3 is missing." in outcome.details
+    assert "Wrong row user_id=2: sessions=9 (higher than the key's)" in outcome.details
+    assert_no_key_leak(outcome, key, answer, identifying=("user_id",))

@@ -95,12 +95,12 @@ def test_an_outcome_is_truthy_iff_it_passed_and_renders_itself():
     assert FAILED._repr_html_() == render_html(FAILED)
 
 
-def test_an_unusable_answer_becomes_a_zero_score_outcome_with_the_hint():
+def test_an_unusable_or_missing_answer_becomes_a_zero_score_outcome_without_the_hint():
     question = Question("dau", Scalar(), points=3, hint="Use COUNT(DISTINCT user_id).")
     outcome = outcome_for_error(question, "The answer is None.")
     assert not outcome
     assert (outcome.score, outcome.points, outcome.summary, outcome.details) == (0.0, 3.0, "The answer is None.", [])
-    assert outcome.hint == "Use COUNT(DISTINCT user_id)."
+    assert outcome.hint == "" and "Hint" not in render_text(outcome), "hints answer wrong attempts only"
     assert outcome.mistake is None
 
 

@@ -60,6 +60,21 @@ def test_a_key_holds_every_declared_question_and_is_stamped_with_the_dataset_and
     assert stamp == key.stamp
 
 
+@pytest.mark.parametrize("module", FIXTURE_MODULES)
+def test_a_key_holds_each_questions_solution_code_without_markers(module, fixture_keys):
+    key = fixture_keys[module]
+    assert set(key.solutions) == set(key.questions)
+    assert all(code and "SOLUTION" not in code for code in key.solutions.values())
+
+
+def test_a_key_of_an_older_format_is_rebuilt(fixture_keys, tiny_dataset, fresh_dataset, capsys):
+    with_key_of(MODULE, tiny_dataset, fresh_dataset)
+    stamp_file = key_root(fresh_dataset) / MODULE / "stamp.json"
+    stamp_file.write_text(json.dumps({**json.loads(stamp_file.read_text()), "format": 1}))
+    assert load_key(MODULE, fresh_dataset, solutions=SOLUTIONS).solutions == fixture_keys[MODULE].solutions
+    assert "written by another version of the grader" in capsys.readouterr().out
+
+
 def test_the_key_is_stored_as_json_and_arrow_files_never_pickle(fixture_keys, tiny_dataset):
     files = sorted((key_root(tiny_dataset) / MODULE).iterdir())
     assert {f.suffix for f in files} == {".json", ".arrow"}
@@ -82,7 +97,7 @@ def test_a_key_is_rebuilt_when_the_dataset_checksum_changes(fixture_keys, tiny_d
     with_key_of(MODULE, tiny_dataset, fresh_dataset)
     set_checksum(fresh_dataset, "0" * 64)
     key = load_key(MODULE, fresh_dataset, solutions=SOLUTIONS)
-    assert "the dataset changed since the answer key was built" in capsys.readouterr().err
+    assert "the dataset changed since the answer key was built" in capsys.readouterr().out
     assert key.stamp["checksum"] == "0" * 64
     assert read_key(key_root(fresh_dataset) / MODULE).stamp["checksum"] == "0" * 64
     assert [p.name for p in key_root(fresh_dataset).iterdir()] == [MODULE], "no temporary folders are left"
@@ -100,7 +115,7 @@ def test_a_key_is_rebuilt_when_the_solution_notebook_changes(fixture_keys, tiny_
     key = load_key(MODULE, fresh_dataset, solutions=solutions, progress=False)
     assert key.stamp["solution"] == solution_digest(solutions / f"{MODULE}.ipynb") != fixture_keys[MODULE].stamp[
         "solution"]
-    assert "solution notebook changed" not in capsys.readouterr().err  # progress=False is silent
+    assert "solution notebook changed" not in str(capsys.readouterr())  # progress=False is silent
 
 
 def test_outputs_of_a_solution_do_not_make_its_key_stale(tmp_path):
@@ -167,7 +182,7 @@ def test_while_recording_check_stores_the_answer_instead_of_comparing(recording)
     manifest = json.loads((folder / "questions.json").read_text())
     assert manifest["module"] == "98_demo"
     [entry] = manifest["questions"]
-    assert entry["spec"]["hint"] == "count them" and entry["mistakes"][0]["name"] == "Counted twice."
+    assert entry["spec"]["hint"] == ["count them"] and entry["mistakes"][0]["name"] == "Counted twice."
     assert json.loads((folder / entry["expected"]).read_text())["value"] == 42
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from grader.markers import MarkerError, has_solution, is_instructor, scaffold
+from grader.markers import MarkerError, has_solution, is_instructor, scaffold, solutions_by_question
 
 
 def test_a_solution_block_becomes_one_scaffold_line_assigning_the_answer_name_with_its_description():
@@ -100,3 +100,15 @@ def test_has_solution_sees_blocks_and_one_line_forms():
 )
 def test_instructor_cells_are_those_whose_first_non_blank_line_starts_with_the_marker(source, expected):
     assert is_instructor(source) is expected
+
+
+def test_each_questions_solution_is_the_code_written_since_the_previous_check():
+    cells = [
+        ("code", "import grader\ndb, check = grader.start('m')"),
+        ("code", "### INSTRUCTOR\nquestion('a', Scalar())\nx = 'not a solution'"),
+        ("code", "### BEGIN SOLUTION a number\nbase = 40\na = base + 2\n### END SOLUTION\ncheck('a', a)"),
+        ("markdown", "### BEGIN SOLUTION\nwords\n### END SOLUTION"),
+        ("code", "if True:\n    ### BEGIN SOLUTION\n    b = 1\n    ### END SOLUTION\n    pass"),
+        ("code", 'c = "x"  # SOLUTION "x" or "y"\ncheck("b", b)\ncheck("c", c)'),
+    ]
+    assert solutions_by_question(cells) == {"a": "base = 40\na = base + 2", "b": 'b = 1\nc = "x"'}

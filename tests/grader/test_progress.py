@@ -8,7 +8,7 @@ import pytest
 import grader
 from grader.cli import main
 from grader.paths import GraderError, repo_root
-from grader.progress import load_progress, progress_path, record
+from grader.progress import hints_revealed, load_progress, progress_path, record, record_reveal
 
 T1 = datetime(2025, 9, 1, 8, 30, tzinfo=UTC)
 T2 = datetime(2025, 9, 2, 9, 0, tzinfo=UTC)
@@ -45,6 +45,20 @@ def test_progress_shows_each_module_with_passed_questions_and_their_time(sandbox
     only = grader.progress("02_engagement")
     assert repr(only).startswith("02_engagement:") and "01_active_users" not in repr(only)
     assert "<td><code>dau</code></td><td>passed 2025-09-01 08:30:00 UTC (1 try)</td>" in grader.progress()._repr_html_()
+
+
+def test_revealed_hints_and_solutions_are_remembered_and_shown(sandbox):
+    record_reveal("01_active_users", "dau", hints=1)
+    record_reveal("01_active_users", "dau", hints=2)
+    record_reveal("01_active_users", "dau", hints=1)  # never fewer than already seen
+    record_reveal("01_active_users", "wau", solution=True)
+    record("01_active_users", "wau", True, 2.0, 2.0, now=T1)
+    assert hints_revealed("01_active_users", "dau") == 2 and hints_revealed("01_active_users", "mau") == 0
+    assert repr(grader.progress()).splitlines() == [
+        "01_active_users: 1 of 2 questions passed",
+        "  dau  not checked yet; 2 hints",
+        "  wau  passed 2025-09-01 08:30:00 UTC (1 try; solution shown)",
+    ]
 
 
 def test_progress_with_nothing_checked_says_so(sandbox):

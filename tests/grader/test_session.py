@@ -164,13 +164,92 @@ def test_declarations_before_the_setup_line_ask_for_it(sandbox):
         mistake("q", "a mistake", 1)
 
 
-def test_check_builds_a_missing_key_on_first_use_with_a_message_then_reuses_it(sandbox, fresh_dataset, capsys):
+def test_check_builds_a_missing_key_on_first_use_with_a_note_then_reuses_it(sandbox, fresh_dataset, capsys):
     _, check = grader.start(MODULE, dataset=fresh_dataset)
+    capsys.readouterr()
     assert check("why_not_push", "a")
-    err = capsys.readouterr().err
-    assert "Building the answer key of 90_fixture_sql for dataset seed 1, scale tiny" in err
+    shown = capsys.readouterr()
+    assert shown.out.startswith("Building the answer key of 90_fixture_sql for dataset seed 1, scale tiny")
+    assert shown.out.count("\n") == 1 and shown.err == "", "one plain line, no stderr box in a notebook"
     assert (fresh_dataset.with_suffix(".key") / MODULE / "stamp.json").is_file()
     assert check("why_not_push", "a")
     _, again = grader.start(MODULE, dataset=fresh_dataset)
     assert again("why_not_push", "a")
-    assert "Building" not in capsys.readouterr().err
+    assert "Building" not in str(capsys.readouterr())
+
+
+# --- hints and solutions -------------------------------------------------------------------------------------
+
+HINT_1 = "Distinct buyers / distinct active users, both without push_received."
+HINT_2 = "Make sure the division is not an integer division: // rounds down."
+
+
+def test_an_unanswered_question_shows_no_hint(session):
+    _, check = session
+    for outcome in (check("buyer_share", ...), check("buyer_share")):
+        assert "Hint" not in repr(outcome) and "check.hint" not in repr(outcome)
+
+
+def test_a_wrong_answer_shows_the_first_hint_and_says_how_to_get_the_next(session):
+    db, check = session
+    outcome = check("buyer_share", buyer_share(db) * 1.5)
+    assert outcome.hint == HINT_1
+    assert outcome.more_help == ("check.hint('buyer_share') gives another hint; check.solution('buyer_share') "
+                                 "shows the reference solution.")
+    assert repr(outcome).endswith(f"  Hint: {HINT_1}\n  {outcome.more_help}")
+    assert "Hint" not in repr(check("buyer_share", buyer_share(db))), "a right answer shows no hint"
+
+
+def test_check_hint_reveals_successive_hints_and_wrong_answers_then_show_the_latest(session, sandbox):
+    db, check = session
+    check("buyer_share", 0.9)  # hint 1 is shown with the wrong answer
+    second = check.hint("buyer_share")
+    assert repr(second).startswith("buyer_share: hint 2 of 2\n") and HINT_2 in repr(second)
+    assert "last hint" in repr(second) and HINT_2 in second._repr_html_()
+    assert HINT_2 in repr(check.hint("buyer_share")), "asking again repeats the last hint"
+    outcome = check("buyer_share", 0.9)
+    assert outcome.hint == HINT_2 and outcome.more_help.startswith("Still stuck? check.solution('buyer_share')")
+    entry = json.loads((sandbox / "progress.json").read_text())["modules"][MODULE]["buyer_share"]
+    assert entry["hints"] == 2 and entry["attempts"] == 2
+
+
+def test_check_hint_before_any_attempt_starts_with_the_first_hint(session):
+    _, check = session
+    assert repr(check.hint("buyer_share")).startswith("buyer_share: hint 1 of 2\n  " + HINT_1)
+
+
+def test_a_question_without_hints_says_so_and_points_to_the_solution(session):
+    _, check = session
+    shown = repr(check.hint("why_not_push"))
+    assert shown.startswith("why_not_push: there is no hint") and "check.solution('why_not_push')" in shown
+    more = check("why_not_push", "c").more_help
+    assert more == "Still stuck? check.solution('why_not_push') shows the reference solution."
+
+
+def test_check_solution_shows_the_solution_code_and_progress_remembers_it(session, sandbox):
+    _, check = session
+    note = check.solution("buyer_countries")
+    assert repr(note).startswith("buyer_countries: reference solution")
+    assert "buyer_countries = set(db.sql(" in repr(note) and "### BEGIN SOLUTION" not in repr(note)
+    assert "<pre" in note._repr_html_()
+    assert 'why_not_push = "a"' in repr(check.solution("why_not_push"))
+    shown = repr(grader.progress(MODULE))
+    assert "buyer_countries  not checked yet; solution shown" in shown
+
+
+def test_hint_and_solution_with_an_unknown_question_say_which_exist(session):
+    _, check = session
+    assert "There is no question 'nope' in 90_fixture_sql" in repr(check.hint("nope"))
+    assert "text in quotes" in repr(check.solution(3))
+
+
+def test_a_graded_check_records_answers_but_never_reveals_anything():
+    from grader.session import GradedCheck
+
+    recorded = []
+    check = GradedCheck(lambda *args: recorded.append(args) or "recorded")
+    assert check("q", 1) == "recorded" and recorded == [("q", 1)]
+    for note in (check.hint("q"), check.solution("q")):
+        assert repr(note) == (
+            "Hints and solutions are not available while a notebook is graded; this call shows nothing."
+        )

@@ -28,7 +28,13 @@ def answers_and_truth(request, tmp_path_factory):
 def test_the_difference_in_differences_answer_recovers_the_planted_promotion_lift(answers_and_truth):
     answers, truth = answers_and_truth
     (did_lift,) = answers["promo_effect"]["did_lift"]
-    assert did_lift == pytest.approx(truth["promotion"]["true_lift"], abs=0.05)
+    assert did_lift == pytest.approx(truth["promotion"]["true_lift"], abs=0.03)
+
+
+def test_the_difference_in_differences_interval_covers_the_planted_promotion_lift(answers_and_truth):
+    answers, truth = answers_and_truth
+    (low,), (high,) = answers["promo_effect"]["did_low"], answers["promo_effect"]["did_high"]
+    assert low <= truth["promotion"]["true_lift"] <= high
 
 
 def test_the_naive_answer_overstates_the_promotion_by_the_weekend_uplift(answers_and_truth):

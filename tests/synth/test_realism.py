@@ -1,31 +1,44 @@
-"""The default dataset looks like a real consumer short-video app (issue 2, section 3)."""
+"""Small datasets look like a real consumer short-video app (issue 2, section 3), on every seed (issue 10)."""
 
-import duckdb
 import pytest
 
 from synth import stats
-from synth.config import DEFAULT_SCALE, config_for
-from synth.writer import build
+from synth.config import DEFAULT_SEED
+
+# The default dataset and ten others: a calibration that holds only on the seed students see is luck.
+SEEDS = (DEFAULT_SEED, *range(1, 11))
 
 
 @pytest.fixture(scope="module")
-def default_world(tmp_path_factory):
-    path = tmp_path_factory.mktemp("realism") / "clipstream.duckdb"
-    build(config_for(DEFAULT_SCALE, 42), path, workers=1, progress=False)
-    con = duckdb.connect(str(path), read_only=True)
-    yield con
-    con.close()
+def default_world(world):
+    return world(DEFAULT_SEED)[0]
 
 
 @pytest.fixture(scope="module")
-def measured(default_world):
-    return stats.realism(default_world)
+def measured(world):
+    """measured(seed) -> every realism statistic of that seed's small dataset, computed once."""
+    found: dict[int, dict[str, float]] = {}
+
+    def get(seed: int) -> dict[str, float]:
+        if seed not in found:
+            found[seed] = stats.realism(world(seed)[0])
+        return found[seed]
+
+    return get
 
 
+@pytest.mark.parametrize("seed", SEEDS)
 @pytest.mark.parametrize("name", sorted(stats.TARGETS))
-def test_statistic_lands_in_its_public_benchmark_range(measured, name):
+def test_statistic_lands_in_its_public_benchmark_range(measured, name, seed):
     lo, hi = stats.TARGETS[name]
-    assert lo <= measured[name] <= hi, f"{name} = {measured[name]:.3f}, target [{lo}, {hi}]"
+    value = measured(seed)[name]
+    assert lo <= value <= hi, f"seed {seed}: {name} = {value:.3f}, target [{lo}, {hi}]"
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_stickiness_sits_well_inside_its_range_near_what_short_video_apps_report(measured, seed):
+    # short-video apps report DAU/MAU around 0.5; the calibration keeps clear of the range's edge at 0.35
+    assert 0.40 <= measured(seed)["dau_mau"] <= 0.55
 
 
 def test_default_scale_has_the_documented_size(default_world):

@@ -1,36 +1,9 @@
-"""Datasets with every phenomenon planted, built once per test session and shared by the plant tests."""
-
-from collections.abc import Callable
+"""The plant tests' seeds and helpers; their small planted datasets come from `world` (tests/synth/conftest.py)."""
 
 import duckdb
 import pytest
 
-from synth.config import config_for
-from synth.dataset import truth_path
-from synth.writer import build
-
 SEEDS = (1, 2)  # every phenomenon must be recoverable on both
-
-
-@pytest.fixture(scope="session")
-def world(tmp_path_factory) -> Callable[..., tuple[duckdb.DuckDBPyConnection, duckdb.DuckDBPyConnection]]:
-    """world(seed, disabled=()) -> (dataset, truth) read-only connections to a small planted dataset."""
-    built: dict[tuple, tuple[duckdb.DuckDBPyConnection, duckdb.DuckDBPyConnection]] = {}
-
-    def get(seed: int, disabled: tuple[str, ...] = ()) -> tuple[duckdb.DuckDBPyConnection, duckdb.DuckDBPyConnection]:
-        """A build per (seed, disabled plants); use clean_world() to check a plant is switchable."""
-        key = (seed, tuple(sorted(disabled)))
-        if key not in built:
-            path = tmp_path_factory.mktemp(f"world-{seed}") / "clipstream.duckdb"
-            build(config_for("small", seed).replace(disabled=frozenset(disabled)), path, progress=False)
-            built[key] = (duckdb.connect(str(path), read_only=True),
-                          duckdb.connect(str(truth_path(path)), read_only=True))
-        return built[key]
-
-    yield get
-    for dataset, truth in built.values():
-        dataset.close()
-        truth.close()
 
 
 def expected(truth: duckdb.DuckDBPyConnection, effect_id: str) -> dict:
