@@ -20,9 +20,13 @@ SUBMISSIONS is a folder of NN_topic notebooks named after the student (alice.ipy
 else one generated and kept in DIR/.grader/secret (prefer the last two: command lines are visible to other
 users). Hidden datasets and keys are cached by seed in DIR/.grader/hidden (or --cache).
 
+Student code runs confined by Landlock and seccomp (and, as root, a uid, a cgroup and a tmpfs per notebook;
+grading.log lists what this kernel enforces). Where Landlock or seccomp is missing grading refuses to run:
+--unsafe grades anyway, for trusted submissions only (README, "Security").
+
 Exit status: 0 when grading ran (failed submissions are rows), 1 when the grader itself cannot run
-(e.g. the solution fails on a hidden dataset), 2 on bad usage. An existing grades.csv is never overwritten:
---resume grades only the submissions it does not hold yet.
+(e.g. the solution fails on a hidden dataset), 2 on bad usage or where workers cannot be confined. An existing
+grades.csv is never overwritten: --resume grades only the submissions it does not hold yet.
 """
 
 
