@@ -190,6 +190,9 @@ def discover(path: Path, module: str) -> tuple[list[Submission], list[str]]:
             files = _zip_files(path)
         except (zipfile.BadZipFile, OSError) as error:
             raise GraderError(f"cannot read the zip {path} ({error}); check the file") from None
+        except UnicodeDecodeError:  # a name flagged UTF-8 that is not: zipfile cannot list such an archive
+            raise GraderError(f"cannot read the zip {path}: a file name in it is not valid UTF-8; extract it "
+                              "(e.g. `unzip`) and grade the folder") from None
     elif path.is_file() and path.suffix == ".ipynb":
         files = [_File(PurePosixPath(path.name), path.stat().st_size, lambda: _read_regular(path))]
     elif path.exists():

@@ -216,3 +216,12 @@ def test_control_characters_in_a_name_cannot_start_a_new_line_in_any_report(tmp_
 def test_a_notebook_nested_too_deeply_is_a_problem_not_a_recursion_error():
     with pytest.raises(NotebookProblem, match="nested too deeply"):
         code_cells(b'{"cells": ' + b"[" * 100_000 + b"]" * 100_000 + b"}")
+
+
+def test_a_zip_whose_names_claim_utf8_but_are_not_is_one_line_naming_the_fix(tmp_path):
+    archive = tmp_path / "class.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("caf\u00e9.ipynb", NOTEBOOK)  # a UTF-8 name: flagged as such in the headers
+    archive.write_bytes(archive.read_bytes().replace("caf\u00e9".encode(), b"caf\xff\xfe"))
+    with pytest.raises(GraderError, match="not valid UTF-8; extract it"):
+        discover(archive, MODULE)
