@@ -235,3 +235,29 @@ def test_cgroups_of_a_grader_that_died_are_found_and_removed():
     for entry in stale:
         cgroups.remove_tree(entry)
     assert not any(base.exists() for base in groups.bases.values())
+
+
+def test_a_full_disk_while_setting_up_one_notebook_is_its_error_row_and_the_batch_goes_on(tmp_path, monkeypatch,
+                                                                                           solved_notebooks, cache):
+    import errno
+
+    import grader.grade.run as run
+
+    copy_notebook(solved_notebooks / MODULE / "ada.ipynb", tmp_path / "class" / "alice.ipynb")
+    copy_notebook(solved_notebooks / MODULE / "ada.ipynb", tmp_path / "class" / "bob.ipynb")
+    real, calls = shutil.copyfile, []
+
+    def full_once(source, target, **kwargs):
+        calls.append(target)
+        if len(calls) == 1:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(source, target, **kwargs)
+
+    monkeypatch.setattr(run.shutil, "copyfile", full_once)
+    code, _, stderr = grade(str(tmp_path / "class"), "--module", MODULE, "--out", str(tmp_path / "out"),
+                            "--solutions", str(SOLUTIONS), "--cache", str(cache), "--secret", "disk",
+                            "--variants", "1", "--jobs", "1", "--timeout", "10", "--quiet")
+    assert code == 0, stderr
+    got = {r["student"]: (r["status"], r["score"]) for r in rows(tmp_path / "out")}
+    assert got == {"alice": ("error", "0"), "bob": ("graded", "4")}
+    assert "No space left on device" in rows(tmp_path / "out")[0]["reason"]
