@@ -74,6 +74,7 @@ class Confinement:
     file_mb: int = 100
     nproc: int = 128
     landlock: bool = True
+    landlock_abi: int | None = None  # use at most this ABI: what an older kernel enforces (to check the fallbacks)
     seccomp: bool = True
     cgroups: list[str] = field(default_factory=list)  # cgroup.procs files of the job's own groups, to join first
     env: dict[str, str] = field(default_factory=dict)
@@ -219,6 +220,7 @@ def _drop_privileges(uid: int, gid: int) -> None:
 def confine(c: Confinement, abi: int, roots: list[str], reroutes: dict[str, int]) -> None:
     """Apply every layer to this process; irreversible. Raises OSError if a layer that was asked for fails."""
     join(c.cgroups)  # first: still root, and Landlock would refuse the write
+    abi = abi if c.landlock_abi is None else min(abi, c.landlock_abi)
     _limits(c)
     if c.landlock and abi:
         _landlock(c, abi, roots)

@@ -94,7 +94,9 @@ def test_a_worker_cannot_signal_the_grader_or_open_tcp_connections(pool, tmp_pat
     assert [e.split(":")[0] for e in errors(job)] == ["raised PermissionError (line 2)"] * 2
 
 
-def test_no_socket_of_any_kind_opens_not_even_to_an_instructors_private_unix_socket(pool, tmp_path, tiny_dataset):
+@pytest.mark.parametrize("layers", [{}, {"landlock_abi": 3}], ids=["this-kernel", "landlock-abi-3"])
+def test_no_socket_of_any_kind_opens_not_even_to_an_instructors_private_unix_socket(pool, tmp_path, tiny_dataset,
+                                                                                   layers):
     import socket
 
     agent = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)  # the ssh-agent kind: 0600, the grader's user
@@ -106,20 +108,24 @@ def test_no_socket_of_any_kind_opens_not_even_to_an_instructors_private_unix_soc
         attempts = [f"import socket\ns = socket.socket(socket.AF_UNIX)\ns.connect({str(path)!r})",
                     "import socket\nsocket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
                     "import socket\nsocket.socket(socket.AF_NETLINK, socket.SOCK_RAW)",
+                    "import socket\nsocket.create_connection(('127.0.0.1', 9), timeout=2)",  # TCP before ABI 4 too
                     "import asyncio\nasyncio.run(asyncio.sleep(0))"]  # its socketpair reaches nothing: allowed
-        job = run(pool, confined_job(tmp_path, tiny_dataset, *attempts))
+        job = run(pool, confined_job(tmp_path, tiny_dataset, *attempts, **layers))
     finally:
         agent.close()
-    assert [e.split(":")[0] for e in errors(job)] == ["raised PermissionError (line 2)"] * 3
+    assert [e.split(":")[0] for e in errors(job)] == ["raised PermissionError (line 2)"] * 4
 
 
-def test_without_landlock_signal_scoping_seccomp_keeps_signals_inside_the_worker(pool, tmp_path, tiny_dataset):
-    # landlock=False: what a kernel before Landlock ABI 6 leaves to seccomp
+@pytest.mark.parametrize("layers", [{"landlock": False}, {"landlock_abi": 5}, {"landlock_abi": 3}],
+                         ids=["no-landlock", "landlock-abi-5", "landlock-abi-3"])
+def test_without_landlock_signal_scoping_seccomp_keeps_signals_inside_the_worker(pool, tmp_path, tiny_dataset,
+                                                                                 layers):
+    # what a kernel before Landlock ABI 6 (Linux 6.12) leaves to seccomp; as non-root kill(-1) reached the grader
     cells = ["import os, signal\nos.kill(os.getpid(), 0)\nos.kill(0, 0)\nos.killpg(os.getpgid(0), 0)",
              # signal 0 only asks whether a kill would be allowed: a failing test must not kill the test run
              "import os\nos.kill(-1, 0)", f"import os\nos.kill({os.getpid()}, 0)",
              "import os\nos.kill(os.getppid(), 0)"]
-    job = run(pool, confined_job(tmp_path, tiny_dataset, *cells, landlock=False))
+    job = run(pool, confined_job(tmp_path, tiny_dataset, *cells, **layers))
     assert [e.split(":")[0] for e in errors(job)] == ["raised PermissionError (line 2)"] * 3
     assert job.done is not None
 
