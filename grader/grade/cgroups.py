@@ -2,9 +2,10 @@
 
 Per-process limits alone let a notebook multiply them: 20 forked children of 300 MB each, or 120 busy loops that
 each left the process group. Where a cgroup hierarchy is writable (as root, v2 with the memory, pids and cpu
-controllers, or v1 with a hierarchy for each), the grader makes `<its own group>/grader-<pid>/submission-<n>` with
-memory (swap included where the kernel counts it), task and CPU limits; the worker moves itself in before it
-confines itself, so everything it starts is counted there; the grader removes the group after the job.
+controllers, or v1 with a hierarchy for each), the grader makes `<its own group>/grader-<pid>/slot-<n>` for each
+worker slot, with memory (swap included where the kernel counts it), task and CPU limits; a slot runs one notebook
+at a time, whose worker moves itself in before it confines itself, so everything it starts is counted there;
+after the notebook the grader kills whatever is left in the group, and removes the groups when the run ends.
 Where none is writable `available()` is None, the per-process limits stay, and the log says so.
 """
 
@@ -83,11 +84,10 @@ class Groups:
             _write(folders["cpu"] / "cpu.cfs_quota_us", quota)
         return [str(folder / "cgroup.procs") for folder in dict.fromkeys(folders.values())]
 
-    def remove(self, name: str) -> None:
-        """Kill what is left in the job's group(s) and remove them (one still busy is left for `close`)."""
+    def clear(self, name: str) -> None:
+        """Kill whatever is left in the group(s) `name`, which stay for the slot's next job."""
         for folder in dict.fromkeys(base / name for base in self.bases.values()):
-            if folder.exists():
-                _empty(folder)
+            _kill_all(folder)
 
     def close(self) -> None:
         """Remove the run's own folders and every job group still in them."""
@@ -99,8 +99,8 @@ class Groups:
         return {base.parent for base in self.bases.values()}
 
 
-def _empty(folder: Path) -> None:
-    """Kill the processes in one group and remove it (left in place while they are still exiting)."""
+def _kill_all(folder: Path) -> None:
+    """SIGKILL every process in one group."""
     try:
         pids = [int(p) for p in (folder / "cgroup.procs").read_text().split()]
     except OSError:
@@ -110,6 +110,11 @@ def _empty(folder: Path) -> None:
             os.kill(pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+
+
+def _empty(folder: Path) -> None:
+    """Kill the processes in one group and remove it (left in place while they are still exiting)."""
+    _kill_all(folder)
     try:
         folder.rmdir()
     except OSError:

@@ -239,6 +239,7 @@ class _Batch:
         self.grading: list[float] = []  # when the first notebook started, when the last one was scored
         self.seccomp = False  # set from what the worker pool reports
         self.groups = cgroups.available(f"grader-{os.getpid()}")
+        self.slot_groups: dict[int, list[str]] = {}  # worker slot -> the cgroup.procs files of its groups
         for parent in self.groups.parents() if self.groups is not None else ():
             for stale in _left_behind(parent):  # groups of a grader that was killed
                 cgroups.remove_tree(stale)
@@ -285,16 +286,17 @@ class _Batch:
         self.counter += 1
         job_dir = self.scratch / f"submission-{self.counter}"
         try:
-            job = self._job(prepared, job_dir, None if self.uid_base is None else self.uid_base + slot)
+            job = self._job(prepared, job_dir, slot)
             self._submit("grade", job, prepared, self.free_slots.pop(), job_dir)
         except OSError:
             _remove(job_dir)
             raise
         self.grading[:1] = self.grading[:1] or [time.monotonic()]
 
-    def _job(self, prepared: _Prepared, job_dir: Path, uid: int | None) -> Job:
-        """The job that runs `prepared` in `job_dir`: its own dataset copy and working folder."""
+    def _job(self, prepared: _Prepared, job_dir: Path, slot: int) -> Job:
+        """The job that runs `prepared` in `job_dir` on worker `slot`: its own dataset copy and working folder."""
         settings = self.settings
+        uid = None if self.uid_base is None else self.uid_base + slot
         work = job_dir / "work"
         work.mkdir(parents=True)
         if uid is not None:
@@ -311,7 +313,7 @@ class _Batch:
         env = {"HOME": str(work), "TMPDIR": str(work), "MPLCONFIGDIR": str(work), "SANDBOX_HOME": str(work),
                "SANDBOX_DB": str(dataset), "PATH": _WORKER_PATH, "LANG": "C.UTF-8", "USER": "student",
                "MPLBACKEND": "Agg", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
-        joins = [] if self.groups is None else self.groups.create(job_dir.name, self.job_limits)
+        joins = self._slot_group(slot)
         confinement = Confinement(work=str(work), read=[str(job_dir)], uid=uid, gid=uid,
                                   memory_mb=settings.memory_mb, cpu_s=self.cpu_s, file_mb=min(100, settings.disk_mb),
                                   seccomp=self.seccomp, cgroups=joins, env=env)
@@ -321,6 +323,14 @@ class _Batch:
                 "expressions": self.module.expressions, "dataset": str(dataset), "cell_timeout": settings.timeout,
                 "notebook_timeout": settings.total_timeout, "confinement": asdict(confinement)}
         return Job(spec, cell_timeout=settings.timeout, notebook_timeout=settings.total_timeout, uid=uid)
+
+    def _slot_group(self, slot: int) -> list[str]:
+        """The cgroup.procs files a notebook on `slot` joins (the slot's groups are made once, then reused)."""
+        if self.groups is None:
+            return []
+        if slot not in self.slot_groups:
+            self.slot_groups[slot] = self.groups.create(f"slot-{slot}", self.job_limits)
+        return self.slot_groups[slot]
 
     def _limit_disk(self, work: Path, uid: int) -> None:
         if not self.limited_disk:
@@ -397,8 +407,8 @@ class _Batch:
         self.free_slots.append(slot)
         if job_dir is not None:
             _remove(job_dir)
-            if self.groups is not None:
-                self.groups.remove(job_dir.name)  # one still busy (processes exiting) goes at close()
+            if self.groups is not None and slot in self.slot_groups:
+                self.groups.clear(f"slot-{slot}")  # nothing of this notebook lives on into the slot's next one
         if kind == "grade":
             self._graded(job, subject)
             return

@@ -1,4 +1,4 @@
-"""A notebook's cgroup limits it as a whole: the limits are written, everything it starts is inside, nothing stays."""
+"""A worker slot's cgroup limits its notebook as a whole: limits written, everything it starts inside, nothing stays."""
 
 import os
 import time
@@ -32,8 +32,8 @@ def _in_group(procs: list[str], work) -> int:
 
 
 def test_the_limits_are_written_for_the_job_as_a_whole(groups):
-    procs = groups.create("submission-1", cgroups.Limits(memory_mb=300, tasks=16, cpus=1.5))
-    folder = {controller: base / "submission-1" for controller, base in groups.bases.items()}
+    procs = groups.create("slot-1", cgroups.Limits(memory_mb=300, tasks=16, cpus=1.5))
+    folder = {controller: base / "slot-1" for controller, base in groups.bases.items()}
     if groups.version == 2:
         assert (folder["memory"] / "memory.max").read_text().strip() == str(300 * 2**20)
         assert (folder["pids"] / "pids.max").read_text().strip() == "16"
@@ -46,7 +46,7 @@ def test_the_limits_are_written_for_the_job_as_a_whole(groups):
 
 
 def test_processes_the_job_starts_count_against_its_task_limit(groups):
-    procs = groups.create("submission-2", cgroups.Limits(memory_mb=512, tasks=4))
+    procs = groups.create("slot-2", cgroups.Limits(memory_mb=512, tasks=4))
 
     def fork_many() -> int:
         children, refused = [], 0
@@ -68,7 +68,7 @@ def test_processes_the_job_starts_count_against_its_task_limit(groups):
 
 
 def test_memory_counts_across_the_jobs_processes(groups):
-    procs = groups.create("submission-3", cgroups.Limits(memory_mb=200, tasks=16))
+    procs = groups.create("slot-3", cgroups.Limits(memory_mb=200, tasks=16))
 
     def three_hogs() -> int:
         children = []
@@ -85,8 +85,8 @@ def test_memory_counts_across_the_jobs_processes(groups):
     assert _in_group(procs, three_hogs) == 0
 
 
-def test_removing_a_job_group_kills_what_is_left_in_it(groups):
-    procs = groups.create("submission-4", cgroups.Limits(memory_mb=256, tasks=8))
+def test_clearing_a_slots_group_kills_what_a_notebook_left_in_it_and_keeps_the_group(groups):
+    procs = groups.create("slot-4", cgroups.Limits(memory_mb=256, tasks=8))
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:
@@ -95,8 +95,6 @@ def test_removing_a_job_group_kills_what_is_left_in_it(groups):
         time.sleep(60)
         os._exit(0)
     assert os.read(read, 2) == b"in"
-    groups.remove("submission-4")
+    groups.clear("slot-4")
     assert os.waitpid(pid, 0)[1] != 0  # killed, not a 60 s sleep
-    time.sleep(0.05)
-    groups.remove("submission-4")
-    assert not any((base / "submission-4").exists() for base in groups.bases.values())
+    assert all((base / "slot-4").is_dir() for base in groups.bases.values())  # the fixture's close() removes it

@@ -229,7 +229,7 @@ def test_cgroups_of_a_grader_that_died_are_found_and_removed():
     groups = cgroups.available(f"grader-{ended.pid}")
     if groups is None:
         pytest.skip("no writable cgroup hierarchy here")
-    groups.create("submission-1", cgroups.Limits(memory_mb=256, tasks=8))
+    groups.create("slot-0", cgroups.Limits(memory_mb=256, tasks=8))
     stale = [entry for parent in groups.parents() for entry in run._left_behind(parent)]
     assert sorted(stale) == sorted(set(groups.bases.values()))
     for entry in stale:
