@@ -366,9 +366,10 @@ def _many_cells() -> nbformat.NotebookNode:
     return notebook
 
 
-# Entries git cannot hold (links, a FIFO, a name that is not UTF-8): `write` makes them next to the files.
+# Entries git cannot hold (links, a FIFO, a name that is not UTF-8) or should not (a megabyte of padding):
+# `write_special` makes them next to the committed files.
 SPECIAL = ("links_to_the_solution", "links_relative", "links_inside_a_folder", "linked_folder", "a_fifo",
-           "not_utf8_name", "x" * 251)
+           "not_utf8_name", "x" * 251, "many_cells", "nested_deep")
 
 
 def write_special(folder: Path, solution: Path) -> None:
@@ -382,6 +383,8 @@ def write_special(folder: Path, solution: Path) -> None:
     (folder / os.fsdecode(b"not_utf8_name\xff.ipynb")).write_text(nbformat.writes(solved()))
     (folder / ("x" * 251)).mkdir()  # its feedback file name would pass 255 bytes
     (folder / ("x" * 251) / f"{MODULE}.ipynb").write_text(nbformat.writes(solved()))
+    (folder / "many_cells.ipynb").write_text(nbformat.writes(_many_cells()))
+    (folder / "nested_deep.ipynb").write_text('{"cells": ' + "[" * 100_000 + "]" * 100_000 + "}")
 
 
 def corpus() -> dict[str, str]:
@@ -410,7 +413,6 @@ def corpus() -> dict[str, str]:
         notebooks[name] = _prepend(Q3, CHANNEL + source)
     for name, source in EXTRA_HOSTILE.items():
         notebooks[name] = _prepend(Q3, source)
-    notebooks["many_cells"] = _many_cells()
     notebooks["=HYPERLINK(0)"] = solved()  # a student id a spreadsheet would run
     notebooks["![x](javascript:alert(1))"] = blank()  # one Markdown would render
     files = {f"{name}.ipynb": nbformat.writes(nb) + "\n" for name, nb in notebooks.items()}
@@ -419,7 +421,6 @@ def corpus() -> dict[str, str]:
     files["not_json.ipynb"] = "This is my homework, I wrote it in Word {\n"
     files["json_not_notebook.ipynb"] = '{"answers": [1, 2, 3]}\n'
     files["notes.txt"] = "Not a notebook: the grader lists it as skipped.\n"
-    files["nested_deep.ipynb"] = '{"cells": ' + "[" * 100_000 + "]" * 100_000 + "}\n"
     return files
 
 
