@@ -330,6 +330,35 @@ EXTRA_HOSTILE = {
         "if not any(os.WIFSIGNALED(s) for s in statuses):\n"
         "    raise RuntimeError('UNLIMITED MEMORY: 12 x 100 MB in one notebook')"
     ),
+    # busy loops that left the process group (they slowed every other notebook): each must share the job's quota
+    "busy_loops_after_setsid": (
+        "import os, time\n"
+        "group, quota = None, 'max'\n"
+        "for line in open('/proc/self/cgroup').read().splitlines():\n"
+        "    number, controllers, path = line.split(':', 2)\n"
+        "    if 'cpu' in controllers.split(','):\n"
+        "        group = f'/sys/fs/cgroup/cpu{path}'\n"
+        "        quota = open(f'{group}/cpu.cfs_quota_us').read().strip()\n"
+        "    elif number == '0' and group is None and os.path.exists(f'/sys/fs/cgroup{path}/cpu.max'):\n"
+        "        group = f'/sys/fs/cgroup{path}'\n"
+        "        quota = open(f'{group}/cpu.max').read().split()[0]\n"
+        "children = []\n"
+        "for _ in range(8):\n"
+        "    pid = os.fork()\n"
+        "    if pid == 0:\n"
+        "        os.setsid()\n"
+        "        end = time.monotonic() + 1\n"
+        "        while time.monotonic() < end:\n"
+        "            pass\n"
+        "        os._exit(0)\n"
+        "    children.append(pid)\n"
+        "time.sleep(0.2)\n"
+        "members = open(f'{group}/cgroup.procs').read().split() if group else []\n"
+        "for pid in children:\n"
+        "    os.waitpid(pid, 0)\n"
+        "if quota in ('-1', 'max') or not all(str(pid) in members for pid in children):\n"
+        "    raise RuntimeError(f'UNLIMITED CPU: quota {quota}, {len(members)} processes in the group')"
+    ),
     # kills every process it may signal, and the fork server that started it
     "kills_everything": (
         "import os, signal\n"
