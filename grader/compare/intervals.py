@@ -13,8 +13,10 @@ from collections.abc import Sequence
 from grader.outcome import Verdict
 from grader.spec import Interval
 
+# Which way a wrong resampling unit moves the width depends on the data (module 03's user-days come out wider),
+# so the sentence names the checks, not a direction.
 _TOO_NARROW_CAUSE = (
-    "did you resample rows or user-days instead of users, or leave out a source of variation?"
+    "check the confidence level, and that each resample draws the question's units (e.g. users) with replacement."
 )
 
 

@@ -20,9 +20,13 @@ SUBMISSIONS is a folder of NN_topic notebooks named after the student (alice.ipy
 else one generated and kept in DIR/.grader/secret (prefer the last two: command lines are visible to other
 users). Hidden datasets and keys are cached by seed in DIR/.grader/hidden (or --cache).
 
+Student code runs confined by Landlock and seccomp (and, as root, a uid, a cgroup and a tmpfs per notebook;
+grading.log lists what this kernel enforces). Where Landlock or seccomp is missing grading refuses to run:
+--unsafe grades anyway, for trusted submissions only (README, "Security").
+
 Exit status: 0 when grading ran (failed submissions are rows), 1 when the grader itself cannot run
-(e.g. the solution fails on a hidden dataset), 2 on bad usage. An existing grades.csv is never overwritten:
---resume grades only the submissions it does not hold yet.
+(e.g. the solution fails on a hidden dataset), 2 on bad usage or where workers cannot be confined. An existing
+grades.csv is never overwritten: --resume grades only the submissions it does not hold yet.
 """
 
 
@@ -33,7 +37,7 @@ def _run(args: argparse.Namespace) -> int:
         submissions=args.submissions, module=args.module, out=args.out, jobs=args.jobs, secret=args.secret,
         variants=args.variants, timeout=args.timeout, notebook_timeout=args.notebook_timeout, resume=args.resume,
         solutions=args.solutions, scale=args.scale, cache=args.cache, memory_mb=args.memory,
-        progress=not args.quiet)
+        progress=not args.quiet, disk_mb=args.disk, unsafe=args.unsafe)
     try:
         graded = grade(settings)
     except GradingFailed as error:
@@ -62,6 +66,11 @@ def add_parser(verbs: argparse._SubParsersAction) -> None:
     grade.add_argument("--notebook-timeout", type=float, metavar="S",
                        help="seconds per notebook (default: 4 x --timeout)")
     grade.add_argument("--memory", type=int, default=2048, metavar="MB", help="memory per notebook (default 2048)")
+    grade.add_argument("--disk", type=int, default=512, metavar="MB",
+                       help="working-folder space per notebook (default 512; enforced when run as root)")
+    grade.add_argument("--unsafe", action="store_true",
+                       help="grade even where workers cannot be confined (no Landlock or seccomp): trusted "
+                            "submissions only, see README 'Security'")
     grade.add_argument("--resume", action="store_true", help="keep DIR/grades.csv and grade only what it lacks")
     grade.add_argument("--solutions", type=Path, metavar="DIR",
                        help="solution notebooks (default: $SANDBOX_SOLUTIONS or solutions/)")

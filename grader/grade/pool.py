@@ -51,26 +51,54 @@ class Job:
     broken: str | None = None  # the stream was malformed or too large
     lost: bool = False  # the fork server died while it ran
     cell: int | None = None  # the last cell that started
+    done: dict[str, Any] | None = None  # the worker's closing message, once the notebook has really ended
     answers: dict[str, tuple[dict[str, Any], bytes]] = field(default_factory=dict)  # latest answer per question
-    events: list[dict[str, Any]] = field(default_factory=list)  # every other message, in order
+    events: list[dict[str, Any]] = field(default_factory=list)  # other messages in order (cells that ran cleanly
+    # are not kept, so a notebook of many cells cannot push its `done` out of the capped list)
     _reader: FrameReader = field(default_factory=lambda: FrameReader(STREAM_LIMIT))
     _fd: int = -1
     _cell_started: float | None = None
     _kill_sent: float | None = None
+    _last_ran: dict[str, Any] | None = None
 
     def receive(self, data: bytes, now: float) -> None:
-        """Take bytes from the worker's pipe."""
-        for header, payload in self._reader.feed(data):
+        """Take bytes from the worker's pipe; raises ProtocolError after taking the frames before a fault."""
+        try:
+            frames = self._reader.feed(data)
+        except ProtocolError as error:
+            self._take(error.frames, now)
+            raise
+        self._take(frames, now)
+
+    def _take(self, frames: list[tuple[dict[str, Any], bytes]], now: float) -> None:
+        for header, payload in frames:
             kind = header.get("t")
             if kind == "answer" and isinstance(header.get("q"), str):
                 self.answers[header["q"]] = (header, payload)
                 continue
             if kind == "cell" and isinstance(header.get("n"), int):
                 self.cell, self._cell_started = header["n"], now
-            elif kind == "ran":
-                self._cell_started = None
+                continue
+            if kind == "ran":
+                self._cell_started, self._last_ran = None, header
+                if "error" not in header:
+                    continue
+            if kind == "done":
+                self.done = header if self._ended() else None
+                continue
             if len(self.events) < _MAX_EVENTS:
                 self.events.append(header)
+
+    def _ended(self) -> bool:
+        """Whether a `done` can be the worker's own: after the last cell ran, or the notebook ran out of time.
+
+        A notebook can write `done` into the channel itself and then os._exit(); mid-notebook that is a crash.
+        """
+        cells = self.spec.get("cells")
+        if self.spec.get("kind") != "grade" or not isinstance(cells, list):
+            return True  # trusted jobs (hidden data, keys) run no student code
+        last = self._last_ran or {}
+        return last.get("n") == len(cells) or last.get("kind") == "notebook"
 
     def deadline(self) -> float | None:
         """When the pool must stop this job, if it is still running then."""

@@ -3,6 +3,9 @@ grading.log, and the summary table printed at the end.
 
 grades.csv gets a row as soon as a submission is graded (an interrupted run keeps them; --resume skips them) and
 is rewritten sorted, atomically, at the end. An existing grades.csv is never overwritten without --resume.
+Student text is hostile: a cell starting with = + - @ is quoted with ' (no formula in a spreadsheet), Markdown and
+HTML are escaped in the feedback, characters that are not valid UTF-8 are written as backslash escapes, and a
+submission whose files cannot be written (a full disk) becomes an `error` row instead of ending the batch.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import csv
 import html
 import json
 import os
+import re
 import statistics
 from collections import Counter
 from datetime import UTC, datetime
@@ -27,6 +31,29 @@ GRADES = "grades.csv"
 LOG = "grading.log"
 _FIXED = ("student", "score", "max_score")
 _TRAILING = ("status", "reason", "submission", "seed")
+_FORMULA = ("=", "+", "-", "@", "\t", "\r", "'")  # what a spreadsheet reads as a formula, and the quote itself
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#!|~])")
+_ESCAPE = "backslashreplace"  # lone surrogates (undecodable file names, exception texts) written as \udcff
+
+
+def lossless(text: str) -> str:
+    """`text` as valid UTF-8: characters that cannot be encoded become visible backslash escapes."""
+    return text.encode("utf-8", _ESCAPE).decode("utf-8")
+
+
+def csv_cell(text: str) -> str:
+    """A grades.csv cell that no spreadsheet runs as a formula (undone by `from_csv_cell`)."""
+    return "'" + text if text.startswith(_FORMULA) else text
+
+
+def from_csv_cell(text: str) -> str:
+    """The text a `csv_cell` holds."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA) else text
+
+
+def markdown_text(text: str) -> str:
+    """Student text shown literally in Markdown: no links, images, emphasis or raw HTML."""
+    return _MARKDOWN.sub(r"\\\1", html.escape(text, quote=False))
 
 
 def number(value: float) -> str:
@@ -46,7 +73,7 @@ def existing_rows(out: Path, resume: bool) -> list[dict[str, str]]:
         return []
     try:
         with path.open(newline="", encoding="utf-8") as handle:
-            rows = list(csv.DictReader(handle))
+            rows = [{k: from_csv_cell(v or "") for k, v in row.items()} for row in csv.DictReader(handle)]
     except (OSError, UnicodeDecodeError, csv.Error) as error:
         raise GraderError(f"{path} exists but cannot be read ({error}); move it away or choose another --out") \
             from None
@@ -64,8 +91,11 @@ class Log:
 
     def write(self, line: str) -> None:
         stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
-        with self.path.open("a", encoding="utf-8") as handle:
-            handle.write(f"{stamp}  {line}\n")
+        try:
+            with self.path.open("a", encoding="utf-8", errors=_ESCAPE) as handle:
+                handle.write(f"{stamp}  {line}\n")
+        except OSError:  # a full disk loses a log line, never a grade
+            pass
 
 
 class Report:
@@ -90,36 +120,55 @@ class Report:
 
     def _append_line(self, values: list[str]) -> None:
         with (self.out / GRADES).open("a", newline="", encoding="utf-8") as handle:
-            csv.writer(handle).writerow(values)
+            csv.writer(handle).writerow([csv_cell(v) for v in values])
 
-    def add(self, result: Result) -> None:
-        """Write one submission's row, feedback and Gradescope results."""
+    def _row(self, result: Result) -> dict[str, str]:
         points = {o.question_id: number(o.score) for o in result.outcomes}
         row = {"student": result.student, "score": number(result.score), "max_score": number(result.max_score),
                **{q.id: points.get(q.id, "0") for q in self.questions}, "status": result.status,
                "reason": result.reason, "submission": result.submission,
                "seed": "" if result.seed is None else str(result.seed)}
-        self._append_line([row[c] for c in self.columns])
-        self.rows.append(row)
-        (self.out / "feedback" / f"{result.name}.md").write_text(feedback_markdown(self.module, result),
-                                                                 encoding="utf-8")
-        (self.out / "feedback" / f"{result.name}.html").write_text(feedback_html(self.module, result),
-                                                                   encoding="utf-8")
-        (self.out / "results" / f"{result.name}.json").write_text(
-            json.dumps(gradescope(result), indent=1) + "\n", encoding="utf-8")
-        self.log.write(f"{result.submission}: {result.status} {row['score']}/{row['max_score']} "
-                       f"({result.seconds:.2f} s){' - ' + result.reason if result.reason else ''}")
+        return {k: lossless(v) for k, v in row.items()}
+
+    def _write_files(self, result: Result) -> None:
+        for path, text in ((self.out / "feedback" / f"{result.name}.md", feedback_markdown(self.module, result)),
+                           (self.out / "feedback" / f"{result.name}.html", feedback_html(self.module, result)),
+                           (self.out / "results" / f"{result.name}.json",
+                            json.dumps(gradescope(result), indent=1) + "\n")):
+            path.write_text(text, encoding="utf-8", errors=_ESCAPE)
+
+    def add(self, result: Result) -> None:
+        """Write one submission's row, feedback and Gradescope results; a write that fails makes it an error row."""
+        try:
+            self._write_files(result)
+        except Exception as error:  # a full disk, or text the feedback renderer chokes on: this row only
+            why = error.strerror if isinstance(error, OSError) and error.strerror else type(error).__name__
+            result.status = "error"
+            result.reason = (f"the grader could not write its feedback ({why}); --resume grades it again - it "
+                             f"was: {result.reason or 'no problem'}")
+        row = self._row(result)
+        self.rows.append(row)  # kept even if the line below fails: finish() rewrites the sheet
+        try:
+            self._append_line([row[c] for c in self.columns])
+        except OSError as error:
+            self.log.write(f"could not append to {GRADES} ({error.strerror}); the row is written at the end")
+        self.log.write(f"{row['submission']}: {row['status']} {row['score']}/{row['max_score']} "
+                       f"({result.seconds:.2f} s){' - ' + row['reason'] if row['reason'] else ''}")
 
     def finish(self) -> list[dict[str, str]]:
         """Rewrite grades.csv: one row per submission (the latest), sorted by student; returns the rows."""
         latest = {row["submission"]: row for row in self.rows}
         rows = sorted(latest.values(), key=lambda r: (r["student"].casefold(), r["submission"]))
         temp = self.out / f".{GRADES}.tmp"
-        with temp.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.DictWriter(handle, self.columns)
-            writer.writeheader()
-            writer.writerows(rows)
-        os.replace(temp, self.out / GRADES)
+        try:
+            with temp.open("w", newline="", encoding="utf-8") as handle:
+                writer = csv.DictWriter(handle, self.columns)
+                writer.writeheader()
+                writer.writerows({k: csv_cell(v) for k, v in row.items()} for row in rows)
+            os.replace(temp, self.out / GRADES)
+        except OSError as error:  # a full disk: the sheet as appended so far stays, unsorted
+            temp.unlink(missing_ok=True)
+            self.log.write(f"could not rewrite {GRADES} sorted ({error.strerror}); it keeps its rows as appended")
         self.rows = rows
         return rows
 
@@ -131,10 +180,10 @@ def _heading(outcome: Outcome) -> str:
 
 def feedback_markdown(module: str, result: Result) -> str:
     """Per-question feedback as Markdown: what passed, what differs (a few rows at most), hints."""
-    lines = [f"# {module}: feedback for {result.student}", "",
+    lines = [f"# {module}: feedback for {markdown_text(result.student)}", "",
              f"**Score: {number(result.score)} / {number(result.max_score)}** (status: {result.status})", ""]
     if result.reason:
-        lines += [result.reason, ""]
+        lines += [markdown_text(result.reason), ""]
     for outcome in result.outcomes:
         lines += [f"## {_heading(outcome)}", "", ("Known mistake: " if outcome.mistake else "") + outcome.summary]
         lines += [f"- {detail}" for detail in outcome.details]
@@ -142,7 +191,7 @@ def feedback_markdown(module: str, result: Result) -> str:
             lines += ["", f"*Hint:* {outcome.hint}"]
         lines.append("")
     if result.notes:
-        lines += ["## Notes from running the notebook", "", *(f"- {note}" for note in result.notes), ""]
+        lines += ["## Notes from running the notebook", "", *(f"- {markdown_text(note)}" for note in result.notes), ""]
     return "\n".join(lines)
 
 

@@ -7,13 +7,16 @@ missing dataset or key (in submission order) is prepared, so building hidden dat
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import pwd
+import re
 import shutil
 import stat
 import sys
 import tempfile
 import time
+import zipfile
 from collections import deque
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -21,6 +24,7 @@ from typing import Any
 
 from tqdm import tqdm
 
+from grader.grade import cgroups, seccomp
 from grader.grade.hidden import (
     HiddenCache,
     fingerprint,
@@ -32,10 +36,12 @@ from grader.grade.hidden import (
 )
 from grader.grade.module import Module, load_module
 from grader.grade.pool import Job, Pool, PoolError
+from grader.grade.protocol import number
 from grader.grade.report import LOG, Log, Report, existing_rows, summary
-from grader.grade.sandbox import Confinement
+from grader.grade.sandbox import Confinement, enforced, landlock_abi
 from grader.grade.scoring import Result, not_run, score
 from grader.grade.submissions import NotebookProblem, Submission, code_cells, discover
+from grader.grade.workdir import mount_limited, unmount_under
 from grader.key import Key
 from grader.paths import GraderError
 from grader.spec import Question, spec_to_json
@@ -43,7 +49,9 @@ from grader.spec import Question, spec_to_json
 STATE = ".grader"  # in DIR, mode 0700: the stored secret, the run's settings, the hidden-data cache
 _UID_BASE = 1_600_000_000  # workers' uids (root only): far above any real account
 _MAX_JOBS = 256
+_WORK_FILES = 20_000  # files (inodes) in a notebook's working folder
 _WORKER_PATH = "/usr/local/bin:/usr/bin:/bin"
+_RUN = re.compile(r"grader-(\d+)(-|$)")  # grader-<pid>...: a run's scratch folder or cgroup, removed once it is gone
 
 
 class GradingFailed(GraderError):
@@ -68,6 +76,8 @@ class Settings:
     cache: Path | None = None
     memory_mb: int = 2048
     progress: bool = True
+    disk_mb: int = 512  # the working folder of a notebook (a tmpfs of its own when the grader runs as root)
+    unsafe: bool = False  # grade even where workers cannot be confined (trusted submissions only)
 
     @property
     def total_timeout(self) -> float:
@@ -109,6 +119,8 @@ def _check(settings: Settings) -> None:
         raise GraderError("--timeout and --notebook-timeout must be positive numbers of seconds")
     if settings.memory_mb < 256:
         raise GraderError(f"--memory must be at least 256 MB (got {settings.memory_mb})")
+    if settings.disk_mb < 16:
+        raise GraderError(f"--disk must be at least 16 MB (got {settings.disk_mb})")
     if settings.scale not in SCALES:
         raise GraderError(f"unknown --scale {settings.scale!r}; choose one of {', '.join(SCALES)}")
     if settings.out.exists() and not settings.out.is_dir():
@@ -126,6 +138,12 @@ def _prepare(submission: Submission, seed: int) -> _Prepared:
         return prepared
     except OSError as error:
         prepared.status, prepared.reason = "invalid", f"the file cannot be read ({error.strerror})"
+        return prepared
+    except zipfile.BadZipFile as error:
+        prepared.status, prepared.reason = "invalid", f"the file is damaged in the zip ({error}); hand it in again"
+        return prepared
+    except Exception as error:  # whatever else a hostile file makes a reader raise is this submission's problem
+        prepared.status, prepared.reason = "invalid", f"the file cannot be read as a notebook ({type(error).__name__})"
         return prepared
     if note:
         prepared.notes.append(note)
@@ -152,11 +170,43 @@ def _no_account(uid: int) -> bool:
     return False
 
 
+def _absolute(settings: Settings) -> Settings:
+    """`settings` with every path absolute: workers run elsewhere, so `--out grades/` must not depend on the cwd."""
+    def fix(path: Path | None) -> Path | None:
+        return None if path is None else path.expanduser().absolute()
+
+    return dataclasses.replace(settings, submissions=fix(settings.submissions), out=fix(settings.out),
+                               solutions=fix(settings.solutions), cache=fix(settings.cache))
+
+
+def _left_behind(folder: Path) -> list[Path]:
+    """This user's `grader-<pid>...` entries in `folder` whose run has ended without cleaning up (it was killed)."""
+    found = []
+    for entry in folder.glob("grader-*"):
+        match = _RUN.match(entry.name)
+        try:
+            if not match or entry.is_symlink() or entry.stat().st_uid != os.geteuid():
+                continue
+            os.kill(int(match.group(1)), 0)
+        except ProcessLookupError:
+            found.append(entry)
+        except OSError:  # alive but not ours to signal, or gone while looking
+            continue
+    return found
+
+
+def _remove_stale_scratch() -> None:
+    """Remove scratch folders of grader runs that died without cleaning up (killed, power loss)."""
+    for entry in _left_behind(Path(tempfile.gettempdir())):
+        _remove(entry)
+
+
 def _remove(path: Path) -> None:
     def unlock(function: Any, name: str, error: BaseException) -> None:
         os.chmod(os.path.dirname(name), stat.S_IRWXU)  # a notebook may have locked its own folder
         function(name)
 
+    unmount_under(path)  # a job's working tmpfs
     try:
         shutil.rmtree(path, onexc=unlock) if sys.version_info >= (3, 12) else shutil.rmtree(path, onerror=unlock)
     except OSError:
@@ -187,6 +237,13 @@ class _Batch:
         self.bar = tqdm(total=len(todo), desc=f"grading {module.name}", unit="nb", file=sys.stderr,
                         disable=not settings.progress, dynamic_ncols=True)
         self.grading: list[float] = []  # when the first notebook started, when the last one was scored
+        self.seccomp = False  # set from what the worker pool reports
+        self.groups = cgroups.available(f"grader-{os.getpid()}")
+        self.slot_groups: dict[int, list[str]] = {}  # worker slot -> the cgroup.procs files of its groups
+        for parent in self.groups.parents() if self.groups is not None else ():
+            for stale in _left_behind(parent):  # groups of a grader that was killed
+                cgroups.remove_tree(stale)
+        self.limited_disk = self.uid_base is not None  # a tmpfs per working folder, until mounting fails once
 
     # -- hidden data --------------------------------------------------------------------------------------
     def _have_key(self, seed: int) -> bool:
@@ -217,12 +274,33 @@ class _Batch:
 
     # -- submissions --------------------------------------------------------------------------------------
     def _grade_job(self, prepared: _Prepared) -> None:
-        settings, slot = self.settings, self.free_slots.pop()
-        uid = None if self.uid_base is None else self.uid_base + slot
+        try:
+            self._start_grading(prepared)
+        except OSError as error:  # e.g. the disk is full: this submission's row says so, the batch goes on
+            self._add(self._result(prepared, not_run(self.questions, "the grader could not set it up"), "error",
+                                   f"the grader could not prepare its run ({error.strerror or error}); "
+                                   "--resume grades it again", []))
+
+    def _start_grading(self, prepared: _Prepared) -> None:
+        slot = self.free_slots[-1]
         self.counter += 1
         job_dir = self.scratch / f"submission-{self.counter}"
+        try:
+            job = self._job(prepared, job_dir, slot)
+            self._submit("grade", job, prepared, self.free_slots.pop(), job_dir)
+        except OSError:
+            _remove(job_dir)
+            raise
+        self.grading[:1] = self.grading[:1] or [time.monotonic()]
+
+    def _job(self, prepared: _Prepared, job_dir: Path, slot: int) -> Job:
+        """The job that runs `prepared` in `job_dir` on worker `slot`: its own dataset copy and working folder."""
+        settings = self.settings
+        uid = None if self.uid_base is None else self.uid_base + slot
         work = job_dir / "work"
         work.mkdir(parents=True)
+        if uid is not None:
+            self._limit_disk(work, uid)
         dataset = job_dir / "clipstream.duckdb"
         shutil.copyfile(self.cache.dataset(prepared.seed), dataset)  # its own copy: damage stays with it
         dataset.chmod(0o440 if uid is not None else 0o444)
@@ -235,16 +313,40 @@ class _Batch:
         env = {"HOME": str(work), "TMPDIR": str(work), "MPLCONFIGDIR": str(work), "SANDBOX_HOME": str(work),
                "SANDBOX_DB": str(dataset), "PATH": _WORKER_PATH, "LANG": "C.UTF-8", "USER": "student",
                "MPLBACKEND": "Agg", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+        joins = self._slot_group(slot)
         confinement = Confinement(work=str(work), read=[str(job_dir)], uid=uid, gid=uid,
-                                  memory_mb=settings.memory_mb, cpu_s=self.cpu_s, env=env)
+                                  memory_mb=settings.memory_mb, cpu_s=self.cpu_s, file_mb=min(100, settings.disk_mb),
+                                  seccomp=self.seccomp, cgroups=joins, env=env)
         key = self.keys[prepared.seed]
         spec = {"kind": "grade", "cells": prepared.cells,
                 "questions": [spec_to_json(q) for q in key.questions.values()],
                 "expressions": self.module.expressions, "dataset": str(dataset), "cell_timeout": settings.timeout,
                 "notebook_timeout": settings.total_timeout, "confinement": asdict(confinement)}
-        job = Job(spec, cell_timeout=settings.timeout, notebook_timeout=settings.total_timeout, uid=uid)
-        self._submit("grade", job, prepared, slot, job_dir)
-        self.grading[:1] = self.grading[:1] or [time.monotonic()]
+        return Job(spec, cell_timeout=settings.timeout, notebook_timeout=settings.total_timeout, uid=uid)
+
+    def _slot_group(self, slot: int) -> list[str]:
+        """The cgroup.procs files a notebook on `slot` joins (the slot's groups are made once, then reused)."""
+        if self.groups is None:
+            return []
+        if slot not in self.slot_groups:
+            self.slot_groups[slot] = self.groups.create(f"slot-{slot}", self.job_limits)
+        return self.slot_groups[slot]
+
+    def _limit_disk(self, work: Path, uid: int) -> None:
+        if not self.limited_disk:
+            return
+        try:
+            mount_limited(work, self.settings.disk_mb, _WORK_FILES, uid)
+        except OSError as error:
+            self.limited_disk = False
+            self.log.write(f"WARNING: cannot mount a tmpfs for working folders ({error.strerror}): a notebook's "
+                           "files are limited in size each, not in total or in number")
+
+    @property
+    def job_limits(self) -> cgroups.Limits:
+        """What one notebook and everything it starts may use together: CPU, its share of the machine's cores."""
+        cpus = max(1.0, (os.cpu_count() or 1) / self.settings.jobs)  # a lower quota stalls DuckDB's threads
+        return cgroups.Limits(memory_mb=self.settings.memory_mb, tasks=Confinement.nproc, cpus=cpus)
 
     @property
     def cpu_s(self) -> int:
@@ -305,17 +407,18 @@ class _Batch:
         self.free_slots.append(slot)
         if job_dir is not None:
             _remove(job_dir)
+            if self.groups is not None and slot in self.slot_groups:
+                self.groups.clear(f"slot-{slot}")  # nothing of this notebook lives on into the slot's next one
         if kind == "grade":
             self._graded(job, subject)
             return
         seed = subject
         self.busy.discard(seed)
         failed = next((e.get("error") for e in job.events if e.get("t") == "failed"), None)
-        done = any(e.get("t") == "done" for e in job.events)
         if job.lost and seed not in self.retried:
             self.retried.add(seed)
             return  # the seed is still needed, so _next() starts it again
-        if not done:
+        if job.done is None:
             why = failed or job.broken or ("the worker pool died" if job.lost else f"stopped after "
                                            f"{job.notebook_timeout:g} s" if job.killed else f"exit status {job.status}")
             what = "build the hidden dataset" if kind == "build" else f"run the solution of {self.module.name}"
@@ -335,13 +438,16 @@ class _Batch:
             self.retried.add(prepared.submission.source)
             self.queue.appendleft(prepared)
             return
-        outcomes, status, reason, notes = score(job, self.keys[prepared.seed], self.settings.timeout,
-                                                self.settings.total_timeout, self.cpu_s)
+        try:
+            outcomes, status, reason, notes = score(job, self.keys[prepared.seed], self.settings.timeout,
+                                                    self.settings.total_timeout, self.cpu_s)
+        except Exception as error:  # what the worker sent defeated the checks: this row, never the batch
+            outcomes, status, reason, notes = (not_run(self.questions, "the grader could not score it"), "error",
+                                               f"the grader could not score this notebook ({type(error).__name__});"
+                                               " --resume grades it again", [])
         result = self._result(prepared, outcomes, status, reason, notes)
         result.seconds = job.seconds
-        done = next((e for e in job.events if e.get("t") == "done"), {})
-        student_s = done.get("student_s")
-        result.student_seconds = float(student_s) if isinstance(student_s, int | float) else 0.0
+        result.student_seconds = number((job.done or {}).get("student_s"), job.seconds + 1) or 0.0
         self._add(result)
         self.grading[1:] = [time.monotonic()]
 
@@ -364,32 +470,54 @@ class _Batch:
                 self._finished(job)
 
     def close(self) -> None:
-        """Stop the workers and the progress bar."""
+        """Stop the workers and the progress bar; remove the run's cgroups."""
         self.pool.close()
         self.bar.close()
+        if self.groups is not None:
+            self.groups.close()
 
 
-def _isolation_notes(info: dict[str, Any], root: bool) -> list[str]:
-    notes = []
-    if info.get("landlock"):
-        notes.append(f"workers: Landlock ABI {info['landlock']} (files: Python, system libraries and their own "
-                     "dataset copy only; no signals to other processes; no TCP)")
+def confinement_problem(abi: int, has_seccomp: bool) -> str | None:
+    """Why workers cannot be confined on this machine (None when they can): what --unsafe would accept."""
+    missing = [what for what, there in (("Landlock (Linux >= 5.13, with landlock among the LSMs)", abi),
+                                        ("seccomp filters (x86_64 or aarch64)", has_seccomp)) if not there]
+    if not missing:
+        return None
+    return (f"workers cannot be confined here (no {' and no '.join(missing)}): student code could read the "
+            "solutions, the answer keys and the secret, and signal the grader. Grade on a machine that has them, "
+            "or pass --unsafe to grade anyway (trusted submissions only)")
+
+
+def _isolation_notes(info: dict[str, Any], root: bool, unsafe: bool, batch: _Batch) -> list[str]:
+    """What the running kernel enforces on workers, as the log states it; WARNING lines for what it does not."""
+    abi, has_seccomp = int(info.get("landlock") or 0), bool(info.get("seccomp"))
+    notes = [f"workers: {line}" for line in enforced(abi, has_seccomp, root)]
+    limits = batch.job_limits
+    if batch.groups is not None:
+        notes.append(f"workers: cgroup v{batch.groups.version} per notebook: {limits.memory_mb} MB, {limits.tasks} "
+                     f"tasks and {limits.cpus:g} CPU for the notebook and everything it starts")
     else:
-        notes.append("WARNING: Landlock is not available in this kernel (Linux >= 5.13 needed): workers are "
-                     "limited by file permissions only")
-    if root:
-        notes.append("workers: one unprivileged uid per worker slot (the grader runs as root)")
-    else:
+        notes.append("WARNING: no writable cgroup hierarchy (memory, pids, cpu): memory is limited per process "
+                     f"({limits.memory_mb} MB each, up to {limits.tasks} processes) and CPU time per process only")
+    if batch.limited_disk:
+        notes.append(f"workers: working folders are tmpfs of {batch.settings.disk_mb} MB and {_WORK_FILES:,} files")
+    problem = confinement_problem(abi, has_seccomp)
+    if problem and unsafe:
+        notes.append(f"WARNING: --unsafe: {problem.split(': ', 1)[0]}; student code is not confined")
+    if not root:
         notes.append(f"WARNING: the grader runs as {pwd.getpwuid(os.geteuid()).pw_name}, not root: workers keep "
-                     "this user" + ("" if info.get("landlock") else ", so student code can read anything it "
-                                    "can, answer keys included; grade hostile submissions as root"))
+                     "this user (no uid of their own, no tmpfs working folders)")
     return notes
 
 
 def grade(settings: Settings) -> Graded:
     """Grade every submission of `settings` (see `grader grade --help`); raises GraderError when it cannot run."""
     started = time.monotonic()
+    settings = _absolute(settings)
     _check(settings)
+    problem = confinement_problem(landlock_abi(), seccomp.available())
+    if problem and not settings.unsafe:
+        raise GraderError(problem)
     out = settings.out
     rows = existing_rows(out, settings.resume)  # refuses to overwrite a grade sheet before any work
     module = load_module(settings.module, settings.solutions)
@@ -425,12 +553,14 @@ def grade(settings: Settings) -> Graded:
     todo = [_prepare(s, seed_for(secret, module.name, s.student, settings.variants, exclude))
             for s in submissions if s.source not in graded]
     cache = HiddenCache(settings.cache or state / "hidden", settings.scale, module)
-    scratch = Path(tempfile.mkdtemp(prefix="grader-"))
+    _remove_stale_scratch()
+    scratch = Path(tempfile.mkdtemp(prefix=f"grader-{os.getpid()}-"))
     scratch.chmod(0o711)  # worker slots pass through to their own folders, and see nothing else here
     batch = _Batch(settings, module, cache, todo, rows, log, scratch, skipped)
     try:
         info = batch.pool.start()
-        isolation = _isolation_notes(info, batch.uid_base is not None)
+        batch.seccomp = bool(info.get("seccomp"))
+        isolation = _isolation_notes(info, batch.uid_base is not None, settings.unsafe, batch)
         for note in isolation:
             log.write(note)
             if note.startswith("WARNING") and settings.progress:

@@ -2,10 +2,13 @@
 
 Layers, each enforced by the kernel, not by Python:
 - resource limits: address space (memory), CPU seconds, file size, open files, processes (per uid), no core dumps;
+- a cgroup per job where one is writable (cgroups.py): memory, tasks and CPU for the job as a whole;
 - Landlock (Linux >= 5.13, unprivileged): the worker reads only the Python installation, system libraries and
   its hidden dataset, writes only its own working folder, cannot signal processes outside its sandbox (the
   grader, other workers) and cannot open TCP connections. Keys, the secret, solutions, other students' files
   and the grader's output folder are simply not reachable;
+- seccomp (seccomp.py): no sockets of any kind, no io_uring, ptrace or keyrings, and below Landlock ABI 6 no
+  signals outside the worker's own process group;
 - as root: an unprivileged uid per worker slot (not in /etc/passwd), so file permissions protect too, and every
   process the student started can be killed afterwards with one kill(-1) as that uid.
 """
@@ -19,6 +22,8 @@ import signal
 import stat
 import sys
 from dataclasses import dataclass, field
+
+from grader.grade.cgroups import join
 
 _libc = ctypes.CDLL(None, use_errno=True)
 _libc.syscall.restype = ctypes.c_long
@@ -34,6 +39,7 @@ _READ = _EXECUTE | _READ_FILE | _READ_DIR
 _NET_ALL = 0b11  # bind and connect TCP
 _SCOPE_ALL = 0b11  # abstract unix sockets and signals
 _PR_SET_DUMPABLE, _PR_SET_NO_NEW_PRIVS = 4, 38
+_NET_ABI, _SIGNAL_SCOPE_ABI = 4, 6  # the first ABIs that confine TCP, and signals and abstract unix sockets
 
 _SYSTEM_READ = ("/usr", "/lib", "/lib32", "/lib64", "/bin", "/sbin", "/etc", "/sys/fs/cgroup",
                 "/sys/devices/system/cpu", "/dev/urandom", "/dev/random", "/dev/zero")
@@ -68,6 +74,9 @@ class Confinement:
     file_mb: int = 100
     nproc: int = 128
     landlock: bool = True
+    landlock_abi: int | None = None  # use at most this ABI: what an older kernel enforces (to check the fallbacks)
+    seccomp: bool = True
+    cgroups: list[str] = field(default_factory=list)  # cgroup.procs files of the job's own groups, to join first
     env: dict[str, str] = field(default_factory=dict)
 
 
@@ -149,8 +158,8 @@ def _add_rule(ruleset: int, path: str, access: int, handled: int) -> None:
 def _landlock(c: Confinement, abi: int, roots: list[str]) -> None:
     handled = (1 << 13) - 1 | (_REFER if abi >= 2 else 0) | (_TRUNCATE if abi >= 3 else 0) \
         | (_IOCTL_DEV if abi >= 5 else 0)
-    attr = _RulesetAttr(handled, _NET_ALL if abi >= 4 else 0, _SCOPE_ALL if abi >= 6 else 0)
-    size = 24 if abi >= 6 else 16 if abi >= 4 else 8
+    attr = _RulesetAttr(handled, _NET_ALL if abi >= _NET_ABI else 0, _SCOPE_ALL if abi >= _SIGNAL_SCOPE_ABI else 0)
+    size = 24 if abi >= _SIGNAL_SCOPE_ABI else 16 if abi >= _NET_ABI else 8
     ruleset = _libc.syscall(_CREATE_RULESET, ctypes.byref(attr), ctypes.c_size_t(size), 0)
     if ruleset < 0:
         raise OSError(ctypes.get_errno(), "landlock_create_ruleset")
@@ -210,12 +219,35 @@ def _drop_privileges(uid: int, gid: int) -> None:
 
 def confine(c: Confinement, abi: int, roots: list[str], reroutes: dict[str, int]) -> None:
     """Apply every layer to this process; irreversible. Raises OSError if a layer that was asked for fails."""
+    join(c.cgroups)  # first: still root, and Landlock would refuse the write
+    abi = abi if c.landlock_abi is None else min(abi, c.landlock_abi)
     _limits(c)
     if c.landlock and abi:
         _landlock(c, abi, roots)
     if c.uid is not None and c.gid is not None:
         _drop_privileges(c.uid, c.gid)
         _reroute_imports(reroutes)
+    if c.seccomp:
+        from grader.grade import seccomp
+
+        if _libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "PR_SET_NO_NEW_PRIVS")
+        seccomp.install(restrict_signals=not (c.landlock and abi >= _SIGNAL_SCOPE_ABI))
     os.chdir(c.work)
     os.environ.clear()
     os.environ.update(c.env)
+
+
+def enforced(abi: int, seccomp: bool, root: bool) -> list[str]:
+    """What the kernel enforces on workers with this Landlock ABI and seccomp, one line each (for the log)."""
+    lines = []
+    if abi:
+        lines.append(f"Landlock ABI {abi}: files limited to Python, system libraries and the job's own dataset copy"
+                     + ("; TCP bind/connect refused" if abi >= _NET_ABI else "")
+                     + ("; signals and abstract unix sockets limited to the job" if abi >= _SIGNAL_SCOPE_ABI else ""))
+    if seccomp:
+        lines.append("seccomp: no sockets (unix, UDP, TCP, netlink), io_uring, ptrace or keyrings"
+                     + ("" if abi >= _SIGNAL_SCOPE_ABI else "; signals only within the worker's process group"))
+    if root:
+        lines.append("one unprivileged uid per worker slot (the grader runs as root)")
+    return lines

@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from grader.grade.pool import Job
+from grader.grade.protocol import number
 from grader.key import Key
 from grader.outcome import Outcome, outcome_for_error
 from grader.spec import Question
 
 _MAX_MESSAGE = 400
 _LOUD = 2**20  # printed characters worth a note
+_MAX_COUNT = 2**53  # a reported count beyond this is forged
 STATUSES = ("graded", "timeout", "crashed", "invalid", "empty", "duplicate", "error")
 
 
@@ -48,6 +50,12 @@ class Result:
         return round(sum(o.points for o in self.outcomes), 6)
 
 
+def _n(event: dict[str, Any]) -> str:
+    """The cell number an event names, as the worker sent it only when it is a plausible one."""
+    n = number(event.get("n"), _MAX_COUNT)
+    return "?" if n is None else f"{n:.0f}"
+
+
 def _cut(text: Any) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= _MAX_MESSAGE else text[: _MAX_MESSAGE - 3] + "..."
@@ -59,8 +67,8 @@ def not_run(questions: list[Question], why: str) -> list[Outcome]:
 
 
 def _outcome(question: Question, key: Key, answer: tuple[dict[str, Any], bytes] | None, stopped: bool) -> Outcome:
-    from grader.answers import load
     from grader.compare import compare
+    from grader.grade.untrusted import decode
 
     if answer is None:
         if stopped:
@@ -70,7 +78,7 @@ def _outcome(question: Question, key: Key, answer: tuple[dict[str, Any], bytes] 
     if header.get("error") is not None or not payload:
         return outcome_for_error(question, _cut(header.get("error") or "No answer was recorded."))
     try:
-        got = load(payload)
+        got = decode(payload)
         outcome = compare(question, got, key.expected[question.id], key.mistakes[question.id],
                           truth=key.truth[question.id])
     except Exception as error:  # data a notebook forged into the channel: its own loss, never the grader's
@@ -116,17 +124,17 @@ def _status(job: Job, ran: list[dict[str, Any]], cell_timeout: float, notebook_t
     if job.killed == "notebook" or any(e.get("kind") == "notebook" for e in ran):
         return "timeout", (f"the notebook ran over its {notebook_timeout:g} s limit (in cell {job.cell}); "
                            "later cells did not run")
-    if failed is not None and not any(e.get("t") == "cell" for e in job.events):
+    if failed is not None and job.cell is None:
         return "error", f"the worker could not start this notebook ({_cut(failed.get('error'))})"
-    if not any(e.get("t") == "done" for e in job.events):
+    if job.done is None:
         return "crashed", _crash(job, cpu_s)
     timeouts = [e for e in ran if e.get("kind") == "timeout"]
     if timeouts:
-        return "timeout", f"cell {timeouts[0].get('n')} {_cut(timeouts[0]['error'])}"
+        return "timeout", f"cell {_n(timeouts[0])} {_cut(timeouts[0]['error'])}"
     if not ran:
         return "graded", ""
     count = f"{len(ran)} cells raised errors, first: " if len(ran) > 1 else ""
-    return "graded", f"{count}cell {ran[0].get('n')} {_cut(ran[0]['error'])}"
+    return "graded", f"{count}cell {_n(ran[0])} {_cut(ran[0]['error'])}"
 
 
 def score(job: Job, key: Key, cell_timeout: float, notebook_timeout: float, cpu_s: int) -> tuple[
@@ -134,10 +142,10 @@ def score(job: Job, key: Key, cell_timeout: float, notebook_timeout: float, cpu_
     """(outcomes, status, reason, notes) for a finished grading job."""
     ran = [e for e in job.events if e.get("t") == "ran" and isinstance(e.get("error"), str)]
     status, reason = _status(job, ran, cell_timeout, notebook_timeout, cpu_s)
-    notes = [f"cell {e.get('n')} {_cut(e['error'])}" for e in ran]
+    notes = [f"cell {_n(e)} {_cut(e['error'])}" for e in ran]
     notes += [_cut(e["text"]) for e in job.events if e.get("t") == "note" and isinstance(e.get("text"), str)]
-    printed = next((e.get("printed") for e in job.events if e.get("t") == "done"), 0)
-    if isinstance(printed, int) and printed > _LOUD:
+    printed = number((job.done or {}).get("printed"), _MAX_COUNT) or 0
+    if printed > _LOUD:
         notes.append(f"the notebook printed {printed / 2**20:.0f} MB of output (not kept)")
     stopped = status in ("timeout", "crashed", "error")
     outcomes = [_outcome(q, key, job.answers.get(q.id), stopped) for q in key.questions.values()]

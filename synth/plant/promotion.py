@@ -29,31 +29,36 @@ def promoted(config: Config, country: np.ndarray, day: np.ndarray) -> np.ndarray
     return weekend & np.isin(country, codes)
 
 
-def activation_chance(p: np.ndarray, lift: float) -> np.ndarray:
-    """Chance that an inactive day turns active, so that expected active days rise by `lift` overall.
+def activation_chance(p: np.ndarray, target: float) -> np.ndarray:
+    """Chance that each inactive day turns active, so that `target` of them do in expectation.
 
-    A day active with chance p gains (1 - p) q; q = c p / (1 - p) spreads the rise in proportion to p,
-    capped at certainty, and c is found by bisection so that the gains add up to lift * sum(p).
+    The chance is c p / (1 - p), capped at certainty, so users who are often active anyway are the likeliest to
+    come for the promotion; c is found by bisection on a log scale (it may be tiny or huge).
     """
-    target = lift * p.sum()
-    lo, hi = 0.0, 1.0 / max(lift, 1e-9)
-    for _ in range(40):
-        c = (lo + hi) / 2
-        lo, hi = (c, hi) if np.minimum(c * p, 1.0 - p).sum() < target else (lo, c)
-    return np.minimum(hi * p / np.maximum(1.0 - p, 1e-12), 1.0)
+    odds = p / np.maximum(1.0 - p, 1e-12)
+    lo, hi = -40.0, 40.0
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if np.minimum(np.exp(mid) * odds, 1.0).sum() < target else (lo, mid)
+    return np.minimum(np.exp(hi) * odds, 1.0)
 
 
 def days(value: Days, ctx: Context, users: Users) -> Days:
-    """Turn inactive promoted days active so that active users rise by `lift` in expectation."""
+    """Turn inactive promoted days active so that active user-days there rise by `lift` in expectation.
+
+    It runs after every other change to active days and counts every active day of the promoted cells, signup
+    days included as DAU counts them: the rise it records is the one a comparison of DAU measures.
+    """
     config = ctx.config
-    on = promoted(config, users.country[value.user], value.day) & ~value.signup
-    p = np.minimum(users.propensity[value.user] * np.asarray(config.weekly_profile)[weekday(config, value.day)], 1.0)
-    q = activation_chance(p[on], config.promotion.lift)
-    extra = np.zeros(len(p), dtype=bool)
-    extra[on] = ~value.active[on] & (ctx.rng(NAME).random(int(on.sum())) < q)
-    # the realised rise over the days that were active anyway (signup days too: DAU counts them), so the truth
-    # is the lift in active user-days a DAU comparison measures, not the expectation the chances aim at
-    ctx.count(NAME, "active_days_without", float(value.active[on].sum()))
+    cells = promoted(config, users.country[value.user], value.day)
+    inactive = np.flatnonzero(cells & ~value.active)
+    user, day = value.user[inactive], value.day[inactive]
+    p = np.minimum(users.propensity[user] * np.asarray(config.weekly_profile)[weekday(config, day)], 1.0)
+    active_without = int(value.active[cells].sum())
+    q = activation_chance(p, config.promotion.lift * active_without)
+    extra = np.zeros(len(value.day), dtype=bool)
+    extra[inactive] = ctx.rng(NAME).random(len(inactive)) < q
+    ctx.count(NAME, "active_days_without", float(active_without))
     ctx.count(NAME, "added_active_days", float(extra.sum()))
     return Days(user=value.user, day=value.day, active=value.active | extra, signup=value.signup)
 

@@ -275,7 +275,7 @@ def test_an_interval_far_narrower_than_the_reference_names_the_usual_cause():
     outcome = check(Interval(width_ratio=(0.5, 2.0)), (0.07, 0.09), (0.05, 0.11))
     assert not outcome.passed
     assert outcome.summary.startswith("Your interval is far narrower than the reference (less than half its width)")
-    assert "user-days instead of users" in outcome.summary
+    assert "each resample draws the question's units (e.g. users)" in outcome.summary
     assert_no_key_leak(outcome, (0.05, 0.11), (0.07, 0.09))
 
 

@@ -25,6 +25,7 @@ SECRET = "corpus secret"
 # Small limits keep the run short; the solved fixture needs well under a second per cell and ~0.7 GB.
 TIMEOUT_S = 5.0
 MEMORY_MB = 1024
+DISK_MB = 128  # fills_the_disk writes 600 MB
 
 
 @dataclass
@@ -38,7 +39,8 @@ class Run:
 
     def row(self, name: str) -> dict[str, str]:
         """The grades.csv row of a corpus notebook (by file stem or folder)."""
-        matches = [r for r in self.graded.rows if Path(r["submission"]).stem == name or r["submission"] == name]
+        matches = [r for r in self.graded.rows if Path(r["submission"]).stem == name or r["submission"] == name
+                   or (r["submission"].split("/")[0] == name and r["student"] == name)]
         assert len(matches) == 1, f"{name}: {len(matches)} rows"
         return matches[0]
 
@@ -103,7 +105,8 @@ def spied_paths(out: Path, cache: Path, seed: int) -> list[str]:
 
 @pytest.fixture(scope="session")
 def corpus_run(tmp_path_factory: pytest.TempPathFactory, tiny_dataset: Path, fixture_keys: dict) -> Run:
-    """The whole corpus plus a hard-coded and a spying notebook, graded once (jobs 2, one shared hidden dataset)."""
+    """The whole corpus, its links and FIFO, a hard-coded and a spying notebook, graded once (jobs 2, one shared
+    hidden dataset)."""
     from grader.grade import SECRET_ENV
     from grader.grade.hidden import public_seeds, seed_for
     from grader.grade.run import Settings, grade
@@ -111,6 +114,7 @@ def corpus_run(tmp_path_factory: pytest.TempPathFactory, tiny_dataset: Path, fix
     root = tmp_path_factory.mktemp("corpus")
     submissions, out, cache = root / "submissions", root / "out", root / "cache"
     make_corpus.write(submissions)
+    make_corpus.write_special(submissions, SOLUTIONS / f"{MODULE}.ipynb")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SANDBOX_DB", str(tiny_dataset))  # the "public" dataset a hidden seed must differ from
         patch.setenv(SECRET_ENV, SECRET)  # the grader's own environment holds the secret; workers must not
@@ -120,7 +124,7 @@ def corpus_run(tmp_path_factory: pytest.TempPathFactory, tiny_dataset: Path, fix
         (submissions / "spy.ipynb").write_text(nbformat.writes(spy(paths, SECRET)))
         graded = grade(Settings(submissions=submissions, module=MODULE, out=out, jobs=2, variants=1,
                                 timeout=TIMEOUT_S, solutions=SOLUTIONS, cache=cache, memory_mb=MEMORY_MB,
-                                progress=False))
+                                disk_mb=DISK_MB, progress=False))
     return Run(graded, out, cache, submissions)
 
 

@@ -3,7 +3,10 @@
 import contextlib
 import csv
 import io
+import os
 import shutil
+import stat
+import zipfile
 
 import nbformat
 import pytest
@@ -154,3 +157,107 @@ def test_a_notebook_over_its_total_time_limit_is_stopped_and_keeps_its_earlier_a
     assert row["status"] == "timeout" and "the notebook ran over its 6 s limit" in row["reason"]
     assert (row["dau_by_day"], row["buyer_share"]) == ("1", "1")
     shutil.rmtree(tmp_path / "out")
+
+
+def test_a_hostile_zip_graded_into_a_relative_out_folder_gives_every_entry_one_row(tmp_path, monkeypatch,
+                                                                                     solved_notebooks):
+    solved = (solved_notebooks / MODULE / "ada.ipynb").read_text()
+    archive = tmp_path / "class.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_STORED) as zf:
+        zf.writestr("perfect.ipynb", solved)
+        zf.writestr("blank.ipynb", (EXERCISES / f"{MODULE}.ipynb").read_text())
+        zf.writestr("y" * 300 + ".ipynb", solved)  # its feedback file name would be too long for the disk
+        zf.writestr("damaged.ipynb", solved.replace("dau_by_day", "DAMAGED_ME", 1))
+        link = zipfile.ZipInfo("linked.ipynb")
+        link.create_system, link.external_attr = 3, (stat.S_IFLNK | 0o777) << 16
+        zf.writestr(link, f"../solutions/{MODULE}.ipynb")
+    archive.write_bytes(archive.read_bytes().replace(b"DAMAGED_ME", b"dau_by_day"))  # the stored CRC no longer fits
+    monkeypatch.chdir(tmp_path)
+    # no --cache: the hidden dataset is built under the relative grades/ (which failed when paths stayed relative)
+    code, _, stderr = grade("class.zip", "--module", MODULE, "--out", "grades", "--solutions", str(SOLUTIONS),
+                            "--secret", "zip", "--variants", "1", "--timeout", "10", "--quiet")
+    assert code == 0, stderr
+    got = {r["submission"]: (r["status"], r["score"]) for r in rows(tmp_path / "grades")}
+    assert got == {"perfect.ipynb": ("graded", "4"), "blank.ipynb": ("graded", "0"),
+                   "y" * 300 + ".ipynb": ("graded", "4"), "damaged.ipynb": ("invalid", "0"),
+                   "linked.ipynb": ("invalid", "0")}
+    damaged = next(r for r in rows(tmp_path / "grades") if r["submission"] == "damaged.ipynb")
+    assert "damaged in the zip" in damaged["reason"] and "Bad CRC" in damaged["reason"]
+
+
+def test_without_landlock_or_seccomp_grading_refuses_unless_unsafe(tmp_path, monkeypatch):
+    import grader.grade.run as run
+
+    monkeypatch.setattr(run, "landlock_abi", lambda: 0)
+    (tmp_path / "class").mkdir()
+    (tmp_path / "class" / "alice.ipynb").write_text(nbformat.writes(new_notebook()))
+    code, stdout, stderr = grade(str(tmp_path / "class"), "--module", MODULE, "--out", str(tmp_path / "out"),
+                                 "--solutions", str(SOLUTIONS))
+    assert code == 2 and stdout == "" and stderr.count("\n") == 1
+    assert "no Landlock" in stderr and "pass --unsafe" in stderr
+    assert not (tmp_path / "out").exists()
+    assert run.confinement_problem(0, True) and run.confinement_problem(5, False)
+    assert run.confinement_problem(1, True) is None
+
+
+def test_scratch_folders_of_a_grader_that_died_are_removed_and_live_ones_kept(tmp_path, monkeypatch):
+    import subprocess
+    import tempfile
+
+    import grader.grade.run as run
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    ended = subprocess.Popen(["true"])
+    ended.wait()  # its pid names no process now
+    dead = tmp_path / f"grader-{ended.pid}-abc"
+    live = tmp_path / f"grader-{os.getpid()}-def"
+    for folder in (dead, live):
+        (folder / "submission-1" / "work").mkdir(parents=True)
+    (dead / "submission-1" / "work").chmod(0)  # a notebook locked its own folder
+    run._remove_stale_scratch()
+    assert not dead.exists() and live.exists()
+
+
+def test_cgroups_of_a_grader_that_died_are_found_and_removed():
+    import subprocess
+
+    import grader.grade.run as run
+    from grader.grade import cgroups
+
+    ended = subprocess.Popen(["true"])
+    ended.wait()
+    groups = cgroups.available(f"grader-{ended.pid}")
+    if groups is None:
+        pytest.skip("no writable cgroup hierarchy here")
+    groups.create("slot-0", cgroups.Limits(memory_mb=256, tasks=8))
+    stale = [entry for parent in groups.parents() for entry in run._left_behind(parent)]
+    assert sorted(stale) == sorted(set(groups.bases.values()))
+    for entry in stale:
+        cgroups.remove_tree(entry)
+    assert not any(base.exists() for base in groups.bases.values())
+
+
+def test_a_full_disk_while_setting_up_one_notebook_is_its_error_row_and_the_batch_goes_on(tmp_path, monkeypatch,
+                                                                                           solved_notebooks, cache):
+    import errno
+
+    import grader.grade.run as run
+
+    copy_notebook(solved_notebooks / MODULE / "ada.ipynb", tmp_path / "class" / "alice.ipynb")
+    copy_notebook(solved_notebooks / MODULE / "ada.ipynb", tmp_path / "class" / "bob.ipynb")
+    real, calls = shutil.copyfile, []
+
+    def full_once(source, target, **kwargs):
+        calls.append(target)
+        if len(calls) == 1:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(source, target, **kwargs)
+
+    monkeypatch.setattr(run.shutil, "copyfile", full_once)
+    code, _, stderr = grade(str(tmp_path / "class"), "--module", MODULE, "--out", str(tmp_path / "out"),
+                            "--solutions", str(SOLUTIONS), "--cache", str(cache), "--secret", "disk",
+                            "--variants", "1", "--jobs", "1", "--timeout", "10", "--quiet")
+    assert code == 0, stderr
+    got = {r["student"]: (r["status"], r["score"]) for r in rows(tmp_path / "out")}
+    assert got == {"alice": ("error", "0"), "bob": ("graded", "4")}
+    assert "No space left on device" in rows(tmp_path / "out")[0]["reason"]

@@ -17,7 +17,7 @@ def cells_job(tmp_path, *cells: str, timeout: float | None = None) -> Job:
 
 def test_a_job_runs_in_a_warm_worker_and_reports_done(pool, tmp_path):
     job = run(pool, cells_job(tmp_path, "import pandas, duckdb, matplotlib.pyplot as plt", "%matplotlib inline"))
-    assert job.status == 0 and job.events == [{"t": "done"}]
+    assert job.status == 0 and job.done == {"t": "done"} and job.events == []
     assert pool.info["op"] == "ready" and pool.info["pid"] != os.getpid()
 
 
@@ -31,7 +31,7 @@ def test_workers_start_from_the_same_clean_state(pool, tmp_path):
 def test_a_worker_that_dies_is_reported_and_the_next_job_runs(pool, tmp_path):
     died = run(pool, cells_job(tmp_path, "import os; os._exit(3)"))
     assert (died.status, died.events) == (3, [])
-    assert run(pool, cells_job(tmp_path, "x = 1")).events == [{"t": "done"}]
+    assert run(pool, cells_job(tmp_path, "x = 1")).done == {"t": "done"}
 
 
 def test_a_worker_that_hangs_is_killed_at_its_deadline_and_the_next_job_runs(pool, tmp_path):
@@ -39,7 +39,7 @@ def test_a_worker_that_hangs_is_killed_at_its_deadline_and_the_next_job_runs(poo
     hung = run(pool, cells_job(tmp_path, "import time; time.sleep(600)", timeout=0.5))
     assert hung.killed == "notebook" and hung.status == -signal.SIGKILL
     assert time.monotonic() - started < 0.5 + GRACE_S + 5
-    assert run(pool, cells_job(tmp_path, "x = 1")).events == [{"t": "done"}]
+    assert run(pool, cells_job(tmp_path, "x = 1")).done == {"t": "done"}
 
 
 def test_garbage_in_the_channel_stops_the_worker(pool, tmp_path):
@@ -63,6 +63,6 @@ def test_when_the_fork_server_dies_its_jobs_come_back_lost_and_a_new_server_take
             finished = pool.wait(timeout=1)
         assert finished == [job] and job.lost and pool.restarts == 1
         assert pool.info["pid"] != first["pid"]
-        assert run(pool, cells_job(tmp_path, "x = 1")).events == [{"t": "done"}]
+        assert run(pool, cells_job(tmp_path, "x = 1")).done == {"t": "done"}
     finally:
         pool.close()

@@ -1,6 +1,8 @@
 """Submissions are found in folders, per-student folders and zips, one per notebook, and read without trusting them."""
 
 import json
+import os
+import stat
 import zipfile
 
 import nbformat
@@ -151,3 +153,75 @@ def test_an_old_nbformat_is_converted_and_says_so():
 def test_unreadable_files_raise_a_problem_that_names_what_is_wrong(data, says):
     with pytest.raises(NotebookProblem, match=says):
         code_cells(data)
+
+
+def test_links_fifos_and_linked_folders_are_refused_each_as_its_own_row_never_followed(tmp_path):
+    secret = _write(tmp_path / "elsewhere", {"solution.ipynb": NOTEBOOK}) / "solution.ipynb"
+    root = _write(tmp_path / "class", {"alice.ipynb": NOTEBOOK})
+    (root / "bob.ipynb").symlink_to(secret)
+    (root / "carol.ipynb").symlink_to(os.path.relpath(secret, root))
+    (root / "dan").mkdir()
+    (root / "dan" / f"{MODULE}.ipynb").symlink_to(secret)
+    (root / "erin").symlink_to(secret.parent, target_is_directory=True)
+    os.mkfifo(root / "fred.ipynb")
+    submissions, skipped = discover(root, MODULE)
+    assert [(s.student, s.source) for s in submissions] == [
+        ("alice", "alice.ipynb"), ("bob", "bob.ipynb"), ("carol", "carol.ipynb"),
+        ("dan", f"dan/{MODULE}.ipynb"), ("erin", "erin"), ("fred", "fred.ipynb")]
+    assert skipped == []
+    assert submissions[0].read() == NOTEBOOK.encode()
+    for submission, kind in zip(submissions[1:], ["symbolic link"] * 4 + ["FIFO"], strict=True):
+        with pytest.raises(NotebookProblem, match=f"is a {kind}, not a file: hand in the notebook itself"):
+            submission.read()
+
+
+def test_a_file_swapped_for_a_link_after_discovery_is_still_not_followed(tmp_path):
+    root = _write(tmp_path / "class", {"alice.ipynb": NOTEBOOK})
+    (found,), _ = discover(root, MODULE)
+    (root / "alice.ipynb").unlink()
+    (root / "alice.ipynb").symlink_to(_write(tmp_path, {"key.ipynb": "secret"}) / "key.ipynb")
+    with pytest.raises(OSError):  # O_NOFOLLOW: ELOOP
+        found.read()
+
+
+def test_a_link_stored_in_a_zip_is_refused(tmp_path):
+    archive = tmp_path / "class.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        link = zipfile.ZipInfo("bob.ipynb")
+        link.create_system, link.external_attr = 3, (stat.S_IFLNK | 0o777) << 16
+        zf.writestr(link, "../solutions/90_fixture_sql.ipynb")
+        zf.writestr("alice.ipynb", NOTEBOOK)
+    submissions, _ = discover(archive, MODULE)
+    assert [s.student for s in submissions] == ["alice", "bob"]
+    with pytest.raises(NotebookProblem, match="bob.ipynb is a symbolic link"):
+        submissions[1].read()
+
+
+def test_names_that_are_not_utf8_or_very_long_give_valid_text_and_short_file_names(tmp_path):
+    root = _write(tmp_path, {"x" * 240 + ".ipynb": NOTEBOOK, "x" * 239 + "y.ipynb": NOTEBOOK})
+    (root / os.fsdecode(b"caf\xe9.ipynb")).write_text(NOTEBOOK)
+    submissions, _ = discover(root, MODULE)
+    assert [s.student for s in submissions][0] == "caf\\xe9"
+    assert submissions[0].source.encode("utf-8") == b"caf\\xe9.ipynb" and submissions[0].read() == NOTEBOOK.encode()
+    long_names = [s.name for s in submissions[1:]]
+    assert all(len(name) <= 64 for name in long_names) and len(set(long_names)) == 2
+
+
+def test_control_characters_in_a_name_cannot_start_a_new_line_in_any_report(tmp_path):
+    _write(tmp_path, {"bob\n# Grade: 100\r.ipynb": NOTEBOOK})
+    (found,), _ = discover(tmp_path, MODULE)
+    assert (found.student, found.source) == ("bob\\n# Grade: 100", "bob\\n# Grade: 100\\r.ipynb")
+
+
+def test_a_notebook_nested_too_deeply_is_a_problem_not_a_recursion_error():
+    with pytest.raises(NotebookProblem, match="nested too deeply"):
+        code_cells(b'{"cells": ' + b"[" * 100_000 + b"]" * 100_000 + b"}")
+
+
+def test_a_zip_whose_names_claim_utf8_but_are_not_is_one_line_naming_the_fix(tmp_path):
+    archive = tmp_path / "class.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("caf\u00e9.ipynb", NOTEBOOK)  # a UTF-8 name: flagged as such in the headers
+    archive.write_bytes(archive.read_bytes().replace("caf\u00e9".encode(), b"caf\xff\xfe"))
+    with pytest.raises(GraderError, match="not valid UTF-8; extract it"):
+        discover(archive, MODULE)

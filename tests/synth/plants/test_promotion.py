@@ -1,5 +1,7 @@
 """The weekend promotion: naive weekend lift is about +20%; difference-in-differences recovers the true lift."""
 
+import math
+
 import duckdb
 import pytest
 from conftest import SEEDS, expected
@@ -57,8 +59,8 @@ def test_the_naive_lift_takes_credit_for_the_ordinary_weekend(world, seed):
     dataset, truth = world(seed)
     naive, did = lifts(dataset)
     truth_lift = expected(truth, "promotion")["true_lift"]
-    # the realised rise of active user-days: the planted chance, less the days active anyway
-    assert truth_lift == pytest.approx(0.08, abs=0.02)
+    # the realised rise of active user-days, which the promotion's chances aim at the planted lift
+    assert truth_lift == pytest.approx(0.08, abs=0.01)
     assert 0.15 <= naive <= 0.35
     assert naive > did + 0.08
 
@@ -67,6 +69,7 @@ def test_the_truth_records_the_user_days_behind_the_lift(world):
     want = expected(world(DEFAULT_SEED)[1], "promotion")
     assert want["true_lift"] == pytest.approx(want["added_active_days"] / want["active_days_without"])
     assert want["active_days_without"] > 5_000
+    assert want["countries"] == ["US", "BR", "MX", "ES"]
     assert want["weekends"] == 6
 
 
@@ -91,7 +94,8 @@ def test_a_tiny_window_holds_promotion_weekends_and_ordinary_weekends_to_compare
     assert other_weekend_days >= 4
     with duckdb.connect(str(truth_path(tiny_dataset)), read_only=True) as truth:
         assert expected(truth, "promotion")["weekends"] == 2
-    assert naive > did  # a noisy estimate on 1,000 users, but one that exists
+    # every cell of the estimator has days, so it gives a number (a noisy one, on 1,000 users)
+    assert math.isfinite(naive) and math.isfinite(did)
 
 
 def test_switched_off_there_is_no_promotion(clean_world):

@@ -7,6 +7,7 @@ dropped) or the blank exercise, changed in one way that a real class produces so
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -224,6 +225,197 @@ for question_id in ("dau_by_day", "buyer_share", "buyer_countries", "why_not_pus
 '''
 
 
+# Student code can find the grader's channel (the one pipe it may write to) and send frames of its own.
+CHANNEL = """import json, os, struct
+import pyarrow as pa
+
+
+def send(header, payload=b""):
+    head = header if isinstance(header, bytes) else json.dumps(header).encode()
+    for fd in range(3, 64):
+        try:
+            if os.readlink(f"/proc/self/fd/{fd}").startswith("pipe:"):
+                os.write(fd, struct.pack(">II", len(head), len(payload)) + head + payload)
+        except OSError:
+            pass
+
+
+def arrow(table, **options):
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_file(sink, table.schema, options=pa.ipc.IpcWriteOptions(**options)) as writer:
+        writer.write_table(table)
+    return bytearray(sink.getvalue().to_pybytes())
+
+
+def with_offsets(offsets):
+    data = arrow(pa.table({"day": pa.array(["ab", "cd", "ef"], pa.string())}))
+    at = data.find(struct.pack("<4i", 0, 2, 4, 6))
+    data[at:at + 16] = struct.pack("<4i", *offsets)
+    return bytes(data)
+"""
+
+FORGED = {
+    # offsets that go backwards: unchecked, Arrow reads before its buffer (the grader segfaulted)
+    "forged_arrow_bad_offsets": 'send({"t": "answer", "q": "dau_by_day"}, with_offsets([0, 5, 2, 6]))',
+    # offsets past the end of the data: unchecked, the grader's heap went into the feedback
+    "forged_arrow_offsets_past_buffer": 'send({"t": "answer", "q": "dau_by_day"}, with_offsets([0, 2, 4, 1 << 20]))',
+    # a zstd body of a few KB that inflates to 128 MB (the attack's 50 KB frame took the grader to 9.6 GB)
+    "forged_arrow_zstd_bomb": ('import numpy as np\n'
+                               'bomb = arrow(pa.table({"dau": np.zeros(2**27, dtype=np.int8)}), compression="zstd")\n'
+                               'send({"t": "answer", "q": "dau_by_day"}, bytes(bomb))'),
+    # a 10 KB header nested 5,000 deep (RecursionError in the grader)
+    "forged_deep_header": 'send(b"[" * 5000 + b"]" * 5000)',
+    # a `done` and nothing after it: a crash must not pass for a finished notebook
+    "forged_done_then_exit": 'send({"t": "done", "student_s": 0.1, "printed": 0})\nos._exit(0)',
+    # a `done` where the real one would come (after the last of 6 cells), with numbers no float holds (OverflowError)
+    "forged_done_huge_numbers": ('send({"t": "ran", "n": 6})\n'
+                                 'send(b\'{"t": "done", "student_s": 1\' + b"0" * 400 + b\', "printed": 1\''
+                                 ' + b"0" * 400 + b"}")\nos._exit(0)'),
+    # cell numbers and notes of the wrong types
+    "forged_odd_fields": ('send({"t": "ran", "n": [1] * 1000, "error": "x" * 5000})\n'
+                          'send({"t": "note", "text": {"not": "text"}})\nsend({"t": "cell", "n": "five"})'),
+}
+
+EXTRA_HOSTILE = {
+    # an exception whose text cannot be encoded as UTF-8 (grades.csv could not be written)
+    "surrogate_in_exception": "raise ValueError('caf\\udcff broke')",
+    # an exception whose text is Markdown and HTML: the feedback must show it, not run it
+    "markup_in_exception": "raise RuntimeError('<img src=x onerror=alert(1)> [click](javascript:alert(1)) **bold**')",
+    # fills its working folder (600 MB here): the grader's own disk must stay usable
+    "fills_the_disk": (
+        "chunk = b'x' * 2**20\n"
+        "try:\n"
+        "    for n in range(12):\n"
+        "        with open(f'fill{n}', 'wb') as handle:\n"
+        "            for _ in range(50):\n"
+        "                handle.write(chunk)\n"
+        "except OSError as error:\n"
+        "    print('stopped:', error)\n"
+        "else:\n"
+        "    raise RuntimeError('UNLIMITED DISK: wrote 600 MB')\n"
+        "finally:\n"
+        "    import os\n"
+        "    for name in os.listdir('.'):\n"
+        "        os.remove(name)"
+    ),
+    # creates files until it cannot (990,000 files stalled the grader for seconds)
+    "floods_inodes": (
+        "try:\n"
+        "    for n in range(100_000):\n"
+        "        open(f'f{n}', 'w').close()\n"
+        "except OSError as error:\n"
+        "    print('stopped after', n, error)\n"
+        "else:\n"
+        "    raise RuntimeError('UNLIMITED FILES: made 100,000')"
+    ),
+    # 12 forked children of 100 MB each: within every per-process limit, together over the notebook's memory
+    "forks_memory_hogs": (
+        "import os, time\n"
+        "children = []\n"
+        "for _ in range(12):\n"
+        "    pid = os.fork()\n"
+        "    if pid == 0:\n"
+        "        code = 0\n"
+        "        try:\n"
+        "            hog = b'x' * (100 * 2**20)\n"
+        "            time.sleep(2)\n"
+        "        except BaseException:\n"
+        "            code = 3\n"
+        "        finally:\n"
+        "            os._exit(code)\n"
+        "    children.append(pid)\n"
+        "statuses = [os.waitpid(pid, 0)[1] for pid in children]\n"
+        "if any(os.WIFEXITED(s) and os.WEXITSTATUS(s) == 3 for s in statuses):\n"
+        "    raise RuntimeError('a child could not allocate its share: the attack did not happen')\n"
+        "if not any(os.WIFSIGNALED(s) for s in statuses):\n"
+        "    raise RuntimeError('UNLIMITED MEMORY: 12 x 100 MB in one notebook')"
+    ),
+    # busy loops that left the process group (they slowed every other notebook): each must share the job's quota
+    "busy_loops_after_setsid": (
+        "import os, time\n"
+        "group, quota = None, 'max'\n"
+        "for line in open('/proc/self/cgroup').read().splitlines():\n"
+        "    number, controllers, path = line.split(':', 2)\n"
+        "    if 'cpu' in controllers.split(','):\n"
+        "        group = f'/sys/fs/cgroup/cpu{path}'\n"
+        "        quota = open(f'{group}/cpu.cfs_quota_us').read().strip()\n"
+        "    elif number == '0' and group is None and os.path.exists(f'/sys/fs/cgroup{path}/cpu.max'):\n"
+        "        group = f'/sys/fs/cgroup{path}'\n"
+        "        quota = open(f'{group}/cpu.max').read().split()[0]\n"
+        "children = []\n"
+        "for _ in range(8):\n"
+        "    pid = os.fork()\n"
+        "    if pid == 0:\n"
+        "        os.setsid()\n"
+        "        end = time.monotonic() + 1\n"
+        "        while time.monotonic() < end:\n"
+        "            pass\n"
+        "        os._exit(0)\n"
+        "    children.append(pid)\n"
+        "time.sleep(0.2)\n"
+        "members = open(f'{group}/cgroup.procs').read().split() if group else []\n"
+        "for pid in children:\n"
+        "    os.waitpid(pid, 0)\n"
+        "if quota in ('-1', 'max') or not all(str(pid) in members for pid in children):\n"
+        "    raise RuntimeError(f'UNLIMITED CPU: quota {quota}, {len(members)} processes in the group')"
+    ),
+    # kills every process it may signal, and the fork server that started it
+    "kills_everything": (
+        "import os, signal\n"
+        "for target in (-1, os.getppid()):\n"
+        "    try:\n"
+        "        os.kill(target, signal.SIGKILL)\n"
+        "    except OSError as error:\n"
+        "        print(error)"
+    ),
+    # unix, UDP and netlink sockets: the kinds Landlock does not cover
+    "opens_sockets": (
+        "import socket\n"
+        "opened = []\n"
+        "for family, kind in ((socket.AF_UNIX, socket.SOCK_STREAM), (socket.AF_INET, socket.SOCK_DGRAM),\n"
+        "                     (socket.AF_NETLINK, socket.SOCK_RAW), (socket.AF_INET, socket.SOCK_STREAM)):\n"
+        "    try:\n"
+        "        opened.append(socket.socket(family, kind))\n"
+        "    except OSError:\n"
+        "        pass\n"
+        "if opened:\n"
+        "    raise RuntimeError(f'OPENED {len(opened)} sockets')"
+    ),
+}
+
+MANY_CELLS = 5_100
+
+
+def _many_cells() -> nbformat.NotebookNode:
+    """The solved notebook after 5,100 cells that do nothing (a `done` must not be lost among their messages)."""
+    from nbformat.v4 import new_code_cell
+
+    notebook = solved()
+    notebook.cells = [new_code_cell("", id=f"pad-{i}") for i in range(MANY_CELLS)] + notebook.cells
+    return notebook
+
+
+# Entries git cannot hold (links, a FIFO, a name that is not UTF-8) or should not (a megabyte of padding):
+# `write_special` makes them next to the committed files.
+SPECIAL = ("links_to_the_solution", "links_relative", "links_inside_a_folder", "linked_folder", "a_fifo",
+           "not_utf8_name", "x" * 251, "many_cells", "nested_deep")
+
+
+def write_special(folder: Path, solution: Path) -> None:
+    """Make the SPECIAL entries in `folder`, pointing at the solution notebook `solution`."""
+    (folder / "links_to_the_solution.ipynb").symlink_to(solution.resolve())
+    (folder / "links_relative.ipynb").symlink_to(os.path.relpath(solution.resolve(), folder))
+    (folder / "links_inside_a_folder").mkdir()
+    (folder / "links_inside_a_folder" / f"{MODULE}.ipynb").symlink_to(solution.resolve())
+    (folder / "linked_folder").symlink_to(solution.resolve().parent, target_is_directory=True)
+    os.mkfifo(folder / "a_fifo.ipynb")
+    (folder / os.fsdecode(b"not_utf8_name\xff.ipynb")).write_text(nbformat.writes(solved()))
+    (folder / ("x" * 251)).mkdir()  # its feedback file name would pass 255 bytes
+    (folder / ("x" * 251) / f"{MODULE}.ipynb").write_text(nbformat.writes(solved()))
+    (folder / "many_cells.ipynb").write_text(nbformat.writes(_many_cells()))
+    (folder / "nested_deep.ipynb").write_text('{"cells": ' + "[" * 100_000 + "]" * 100_000 + "}")
+
+
 def corpus() -> dict[str, str]:
     """Relative path -> file text of every corpus submission."""
     notebooks: dict[str, nbformat.NotebookNode] = {
@@ -246,6 +438,12 @@ def corpus() -> dict[str, str]:
                  "sleep_forever", "ignores_the_alarm", "overwrite_dataset", "delete_working_dir",
                  "writes_into_the_grader_channel"):
         notebooks[name] = _prepend(Q3, HOSTILE[name])
+    for name, source in FORGED.items():
+        notebooks[name] = _prepend(Q3, CHANNEL + source)
+    for name, source in EXTRA_HOSTILE.items():
+        notebooks[name] = _prepend(Q3, source)
+    notebooks["=HYPERLINK(0)"] = solved()  # a student id a spreadsheet would run
+    notebooks["![x](javascript:alert(1))"] = blank()  # one Markdown would render
     files = {f"{name}.ipynb": nbformat.writes(nb) + "\n" for name, nb in notebooks.items()}
     files["Twin/90_fixture_sql.ipynb"] = nbformat.writes(blank()) + "\n"  # the same student id, again
     files["old_nbformat.ipynb"] = _v3() + "\n"
