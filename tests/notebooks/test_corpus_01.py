@@ -17,6 +17,8 @@ MODULE = "01_active_users"
 corpus = Corpus(MODULE)
 DAY = "2025-09-24"
 ACTIVE = "event_name <> 'push_received'"
+TRAILING_ZEROS = ("engine: round(0.39992, 2) == 0.4 is called 'higher than the key's value', though as 0.40 it is the key "
+                  "to 2 significant figures (0.400 to 3): a float loses the trailing zeros the sig-fig check counts")
 
 
 class Bench(Workbench):
@@ -304,7 +306,7 @@ def the_last_week_only(w):
     return (rows["dau"] / rows["mau"]).mean()
 
 
-@corpus.wrong("stickiness", reason=r"significant (figures|digits)")
+@corpus.wrong("stickiness", reason=r"significant (figures|digits)", xfail=TRAILING_ZEROS)
 def rounded_to_two_decimals(w):
     rows = last_28(w.trailing)
     return round((rows["dau"] / rows["mau"]).mean(), 2)

@@ -27,8 +27,6 @@ WEEKS = """
                   CAST(date_trunc('week', last_day + 1) AS DATE) - 1 AS sun FROM b),
     pop AS (SELECT user_id, timezone FROM users, wk
             WHERE CAST(timezone(timezone, signup_ts AT TIME ZONE 'UTC') AS DATE) < wk.mon)"""
-DOW_KEY = ("key: dow_profile declares no identifying column (Table(key=('dow',))), so its rows are not paired and "
-           "the x60 slip in watch_min_per_dau is not named")
 BARH_AXIS = "engine: y_from_zero checks the category axis of a horizontal bar chart, not its value axis"
 
 
@@ -134,7 +132,7 @@ def mean_of_daily_minutes_per_user(w):
     return daily.groupby("dow", as_index=False).agg(avg_dau=("dau", "mean"), watch_min_per_dau=("per_user", "mean"))
 
 
-@corpus.wrong("dow_profile", reason=r"second|60 times", xfail=DOW_KEY)
+@corpus.wrong("dow_profile", reason=r"second|60 times")
 def seconds_per_dau(w):
     table = profile(w.daily, w.daily["day"].dt.day_of_week + 1)
     return table.assign(watch_min_per_dau=table["watch_min_per_dau"] * 60)
@@ -244,12 +242,6 @@ def percentages(w):
 def five_standard_errors_each_side(w):
     low, high = delta_method(w.per_user, z=5.0)
     return low, high
-
-
-@corpus.wrong("weekend_uplift_ci", reason=r"centred too far")
-def a_guessed_round_interval(w):
-    # A guess of plausible width: only its centre, away from this dataset's estimate, gives it away.
-    return (0.0, 0.25)
 
 
 # --- 4. utc_vs_local ------------------------------------------------------------------------------------------------
