@@ -17,8 +17,9 @@ MODULE = "01_active_users"
 corpus = Corpus(MODULE)
 DAY = "2025-09-24"
 ACTIVE = "event_name <> 'push_received'"
-TRAILING_ZEROS = ("engine: round(0.39992, 2) == 0.4 is called 'higher than the key's value', though as 0.40 it is the key "
-                  "to 2 significant figures (0.400 to 3): a float loses the trailing zeros the sig-fig check counts")
+TRAILING_ZEROS = ("engine: significant_figures() takes the fewest figures that fit, so round(key, 2) == 0.4 counts as a "
+                  "1-figure rounding and is called 'higher than the key's value'; a float has no trailing zeros, so "
+                  "0.4 is also the key (0.3999) to 2 and 3 significant figures")
 
 
 class Bench(Workbench):
