@@ -5,21 +5,23 @@ Each answer is written as a student would write it, on the tiny dataset; see cor
 
 from __future__ import annotations
 
+import re
 from functools import cached_property
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
-from corpus import BOUNDS, LOCAL_TS, ROW_COUNT, Corpus, Workbench
+from grader.feedback import render_text
+from corpus import BOUNDS, LOCAL_TS, ROW_COUNT, Corpus, Workbench, judge
 
 MODULE = "01_active_users"
 corpus = Corpus(MODULE)
 DAY = "2025-09-24"
 ACTIVE = "event_name <> 'push_received'"
-TRAILING_ZEROS = ("engine: significant_figures() takes the fewest figures that fit, so round(key, 2) == 0.4 counts as a "
-                  "1-figure rounding and is called 'higher than the key's value'; a float has no trailing zeros, so "
-                  "0.4 is also the key (0.3999) to 2 and 3 significant figures")
+TRAILING_ZEROS = ("engine: significant_figures() takes the fewest figures that fit, so a key near 0.4 rounded to two "
+                  "decimals (0.4) counts as a 1-figure rounding and is called 'higher than the key's value'; a float "
+                  "has no trailing zeros, so 0.4 may equally be the key to 2 or 3 significant figures")
 
 
 class Bench(Workbench):
@@ -307,12 +309,6 @@ def the_last_week_only(w):
     return (rows["dau"] / rows["mau"]).mean()
 
 
-@corpus.wrong("stickiness", reason=r"significant (figures|digits)", xfail=TRAILING_ZEROS)
-def rounded_to_two_decimals(w):
-    rows = last_28(w.trailing)
-    return round((rows["dau"] / rows["mau"]).mean(), 2)
-
-
 # --- 5. dau_local_vs_utc --------------------------------------------------------------------------------------------
 
 def local_counts(around: pd.DataFrame) -> dict:
@@ -464,3 +460,13 @@ def mean_of_the_seven_days_before(w):
 (test_every_question_has_three_right_and_two_wrong_answers,
  test_a_right_answer_passes_without_giving_the_key_away,
  test_a_wrong_answer_fails_saying_why_without_giving_the_key_away) = corpus.specification()
+
+
+@pytest.mark.xfail(strict=True, reason=TRAILING_ZEROS)
+def test_a_stickiness_rounded_to_two_decimals_is_never_called_higher_or_lower(bench, module_keys):
+    """round(x, 2) is a rounding, whatever the data: it passes as one (sig_figs) or is told it is one."""
+    rows = last_28(bench.trailing)
+    outcome, _ = judge(module_keys[MODULE], "stickiness", round((rows["dau"] / rows["mau"]).mean(), 2))
+    text = render_text(outcome)
+    assert outcome.passed or re.search(r"significant (figures|digits)", text), text
+    assert not re.search(r"higher|lower", text), text
