@@ -7,9 +7,10 @@ can be checked against it. Switched off, the world is the same and the truth has
 The truth is module 03's estimand itself, evaluated on the world's own record: every event that really happened,
 after the world-stage plants (bots' views, the engagement drop, the experiments) and before the corruption layer.
 A model expectation would not do: expected minutes are not realised minutes, and world-stage plants add or change
-views that no days-stage tally sees. So a careful analyst's estimate differs from this value only through the
-corruption they failed to remove (duplicates, skewed or mis-zoned clocks); the rest is sampling, which the
-bootstrap interval is there to cover.
+views that no days-stage tally sees. So module 03's estimate on the delivered record differs from this value only
+through the corruption of that record: duplicates, which a careful analyst removes, and mis-zoned or skewed clocks
+that move a few views across local midnight. Its bootstrap interval, the uplift's spread over samples of users,
+therefore covers the truth unless the analysis itself is wrong.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ def local_days(config: Config, users: Users, log: Log) -> np.ndarray:
 
 
 def world(value: Log, ctx: Context, users: Users) -> Log:
-    """Tally the watch time of users who had the app before the first complete week, on its local days.
+    """Tally the watch time of users who had the app before the first complete week, on their local days.
 
     Runs after every other world-stage plant, so the record tallied is the final world's (bots' views included)
     and before any corruption of it; days without views add nothing, which is how they count as 0 minutes.
