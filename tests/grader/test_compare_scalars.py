@@ -77,7 +77,7 @@ def test_a_rounded_number_is_told_it_matches_to_n_significant_figures_without_mo
 
 
 def test_a_rounded_count_is_recognised_too_but_one_significant_figure_is_just_wrong():
-    assert "matches the key to 2 significant figures" in check(Scalar(), 1300, 1296).summary
+    assert "matches the key to 3 significant figures" in check(Scalar(), 1300, 1296).summary  # 1296 -> 1.30e3
     assert check(Scalar(), 0.4, 0.43125).summary == "Your answer (0.4) is lower than the key's value."
 
 
