@@ -18,22 +18,8 @@ __all__ = ["mistake", "progress", "question", "start"]
 
 
 def __getattr__(name: str) -> Any:
-    if name == "start":
-        return _start
-    if name in ("question", "mistake"):
+    if name in ("start", "question", "mistake"):
         from grader import session
 
         return getattr(session, name)
     raise AttributeError(f"module 'grader' has no attribute {name!r}")
-
-
-def _start(*args: Any, **kwargs: Any) -> tuple[Any, Any]:
-    """grader.start: the session's setup line, whose `check` always has .hint and .solution.
-
-    Batch grading installs its own session.start returning a plain recording function; wrapping it keeps
-    check.hint/check.solution working there, saying in one sentence that nothing is revealed while grading.
-    """
-    from grader import session
-
-    db, check = session.start(*args, **kwargs)
-    return db, check if isinstance(check, session.Check | session.GradedCheck) else session.GradedCheck(check)

@@ -37,7 +37,7 @@ def numbers_equal(got: float, expected: float, rtol: float, atol: float) -> bool
 
 
 def rounded_figures(got: float, expected: float) -> int | None:
-    """The number of significant figures to which `got` is `expected` rounded (the fewest that fit), or None."""
+    """The number of significant figures to which `got` is `expected` rounded (the most that fit), or None."""
     return significant_figures(np.array([got]), np.array([expected]))
 
 

@@ -60,14 +60,17 @@ def round_sig(values: np.ndarray, figures: int) -> np.ndarray:
 
 
 def significant_figures(got: np.ndarray, expected: np.ndarray) -> int | None:
-    """The fewest significant figures to which every differing `got` is its `expected` rounded, or None."""
+    """The most significant figures to which every differing `got` is its `expected` rounded, or None.
+
+    The most, not the fewest: a float keeps no trailing zeros, so 0.4 for 0.4012 is a rounding to two figures
+    (0.40) as much as to one, and a student who rounded to two must not be told otherwise.
+    """
     got, expected = _differing(got, expected)
     if not len(got) or np.any(got == 0):
         return None
-    for figures in range(1, _MAX_FIGURES + 1):
-        if np.allclose(got, round_sig(expected, figures), rtol=_ROUNDING_RTOL, atol=0.0):
-            return figures
-    return None
+    fitting = [figures for figures in range(1, _MAX_FIGURES + 1)
+               if np.allclose(got, round_sig(expected, figures), rtol=_ROUNDING_RTOL, atol=0.0)]
+    return max(fitting, default=None)
 
 
 def decimal_places(got: np.ndarray, expected: np.ndarray) -> int | None:

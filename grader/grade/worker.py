@@ -268,14 +268,16 @@ def _grade(spec: dict[str, Any], channel: _Channel, shell: GradingShell, abi: in
     notebook = _Notebook(spec, channel, shell)
     db = synth.connect(spec["dataset"])
 
+    check = grader.session.GradedCheck(notebook.check)  # check.hint / check.solution reveal nothing here
+
     def start(module: str = "", **ignored: Any) -> tuple[Any, Any]:
         print(f"{module}: hidden grading dataset.")
-        return db, notebook.check
+        return db, check
 
     # The notebook's setup line gets the hidden dataset and the recording check; instructor calls do nothing.
     grader.session.start = start
     grader.session.question = grader.session.mistake = lambda *args, **kwargs: None
-    shell.user_ns.update(db=db, check=notebook.check)  # a deleted setup cell costs nothing
+    shell.user_ns.update(db=db, check=check)  # a deleted setup cell costs nothing
     notebook.run_cells()
     notebook.read_unchecked()
     channel.send({"t": "done", "student_s": round(notebook.student_seconds, 6), "printed": sink.written})

@@ -35,7 +35,7 @@ STAGES = ("users", "days", "plan", "world", "server", "client")
 
 # Application order within each stage: changes to the world first, then the corruption of its record.
 # Intended full order: cohort_quality, bots, engagement_drop, novelty_test, broken_randomisation, promotion,
-# weekend, simpson, feature_friction, surveys, outage, client_drops, double_logging, tz_bug, clock_skew, retries,
+# simpson, feature_friction, surveys, weekend, outage, client_drops, double_logging, tz_bug, clock_skew, retries,
 # soft_launch (it only counts what the others left in the record).
 PLANT_NAMES: tuple[str, ...] = (
     "cohort_quality",
@@ -45,10 +45,11 @@ PLANT_NAMES: tuple[str, ...] = (
     "broken_randomisation",
     # after every other change to active days, so the days it adds are its own (see promotion.days)
     "promotion",
-    "weekend",
     "simpson",
     "feature_friction",
     "surveys",
+    # after every other world hook and before the corruption layer: it tallies the world's own record
+    "weekend",
     "outage",
     "client_drops",
     "double_logging",

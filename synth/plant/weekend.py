@@ -3,6 +3,14 @@
 The uplift itself is part of the clean world (Config.weekly_profile: users are more often active on their local
 Saturdays and Sundays); this step changes nothing and records the value module 03 estimates, so that estimates
 can be checked against it. Switched off, the world is the same and the truth has no weekend record.
+
+The truth is module 03's estimand itself, evaluated on the world's own record: every event that really happened,
+after the world-stage plants (bots' views, the engagement drop, the experiments) and before the corruption layer.
+A model expectation would not do: expected minutes are not realised minutes, and world-stage plants add or change
+views that no days-stage tally sees. So module 03's estimate on the delivered record differs from this value only
+through the corruption of that record: duplicates, which a careful analyst removes, and mis-zoned or skewed clocks
+that move a few views across local midnight. Its bootstrap interval, the uplift's spread over samples of users,
+therefore covers the truth unless the analysis itself is wrong.
 """
 
 from __future__ import annotations
@@ -13,7 +21,10 @@ import numpy as np
 
 from synth.config import Config
 from synth.plant import Context
-from synth.world.activity import Days, weekday
+from synth.world import geography
+from synth.world.activity import weekday
+from synth.world.events import E
+from synth.world.log import Log
 from synth.world.population import DAY, Users
 
 NAME = "weekend"
@@ -33,21 +44,29 @@ def complete_weeks(config: Config) -> tuple[int, int]:
     return (monday - config.scale.start).days, (sunday - config.scale.start).days
 
 
-def days(value: Days, ctx: Context, users: Users) -> Days:
-    """Tally expected watch on the active days of users who had the app before the first complete week.
+def local_days(config: Config, users: Users, log: Log) -> np.ndarray:
+    """Each event's day on its user's local calendar, as a window day index."""
+    local_s = geography.utc_to_local(log.ts_ms // 1000, users.tz[log.user], config.window_start, config.scale.days)
+    return local_s // DAY
 
-    A user's expected minutes on an active day are proportional to (1 + session rate) x videos per session:
-    which videos are watched does not depend on the user, so the constant minutes per view cancels in the ratio.
+
+def world(value: Log, ctx: Context, users: Users) -> Log:
+    """Tally the watch time of users who had the app before the first complete week, on their local days.
+
+    Runs after every other world-stage plant, so the record tallied is the final world's (bots' views included)
+    and before any corruption of it; days without views add nothing, which is how they count as 0 minutes.
     """
     monday, sunday = complete_weeks(ctx.config)
     if sunday < monday:
         return value
     population = users.signup_local_s // DAY < monday
-    intensity = (1.0 + users.session_rate) * np.maximum(users.views_mean, 1.0)
-    counted = value.active & (value.day >= monday) & (value.day <= sunday) & population[value.user]
-    weekend = weekday(ctx.config, value.day) >= 5
-    ctx.count(NAME, "weekend_watch", float(intensity[value.user[counted & weekend]].sum()))
-    ctx.count(NAME, "weekday_watch", float(intensity[value.user[counted & ~weekend]].sum()))
+    views = np.flatnonzero((value.name == E["video_view"]) & population[value.user])
+    log = value.take(views)
+    day = local_days(ctx.config, users, log)
+    counted = (day >= monday) & (day <= sunday)
+    weekend = weekday(ctx.config, day) >= 5
+    ctx.count(NAME, "weekend_watch", float(log.watch[counted & weekend].sum(dtype=np.int64)))
+    ctx.count(NAME, "weekday_watch", float(log.watch[counted & ~weekend].sum(dtype=np.int64)))
     return value
 
 

@@ -77,8 +77,13 @@ def test_a_rounded_number_is_told_it_matches_to_n_significant_figures_without_mo
 
 
 def test_a_rounded_count_is_recognised_too_but_one_significant_figure_is_just_wrong():
-    assert "matches the key to 2 significant figures" in check(Scalar(), 1300, 1296).summary
-    assert check(Scalar(), 0.4, 0.39583333).summary == "Your answer (0.4) is higher than the key's value."
+    assert "matches the key to 3 significant figures" in check(Scalar(), 1300, 1296).summary  # 1296 -> 1.30e3
+    assert check(Scalar(), 0.4, 0.43125).summary == "Your answer (0.4) is lower than the key's value."
+
+
+def test_a_float_rounded_to_a_trailing_zero_counts_as_that_many_figures():
+    # round(0.39583, 2) is 0.4: the 0.40 a student wrote is two figures, though the float shows one
+    assert "matches the key to 2 significant figures" in check(Scalar(), round(0.39583333, 2), 0.39583333).summary
 
 
 @pytest.mark.parametrize("answer", [0.396, 0.3958, 0.39583, 0.39583333])

@@ -260,8 +260,10 @@ def test_the_setup_line_under_batch_grading_gives_a_check_that_reveals_nothing(m
     import grader.session
 
     recorded = []
-    # What grader.grade.worker installs: a start returning its own plain recording function.
-    monkeypatch.setattr(grader.session, "start", lambda module, **_: ("db", lambda q, a: recorded.append((q, a))))
+    # What grader.grade.worker installs: a start returning its recording function wrapped as a GradedCheck
+    # (tests/grader/grade's corpus entry asks_for_hints runs the real worker).
+    check = grader.session.GradedCheck(lambda q, a: recorded.append((q, a)))
+    monkeypatch.setattr(grader.session, "start", lambda module, **_: ("db", check))
     db, check = grader.start("01_active_users")
     check("dau", 3)
     assert db == "db" and recorded == [("dau", 3)]

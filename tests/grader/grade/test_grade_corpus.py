@@ -57,6 +57,7 @@ EXPECTED = {
     "markup_in_exception": ("graded", 3, "cell 5 raised RuntimeError (line 1): <img src=x"),
     "nested_deep": ("invalid", 0, "nested too deeply"),
     "many_cells": ("graded", 4, ""),
+    "asks_for_hints": ("graded", 4, ""),
     "=HYPERLINK(0)": ("graded", 4, ""),
     "![x](javascript:alert(1))": ("graded", 0, "not answered: all 4 questions"),
     # the sandbox holds: no socket, no signal outside the job

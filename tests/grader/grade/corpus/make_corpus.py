@@ -442,6 +442,9 @@ def corpus() -> dict[str, str]:
         notebooks[name] = _prepend(Q3, CHANNEL + source)
     for name, source in EXTRA_HOSTILE.items():
         notebooks[name] = _prepend(Q3, source)
+    # a self-study habit left in a submission, setup line deleted: hints and solutions stay hidden, nothing breaks
+    notebooks["asks_for_hints"] = _prepend(Q1, 'print(check.hint("dau_by_day"), check.solution("dau_by_day"))')
+    notebooks["asks_for_hints"].cells = [c for c in notebooks["asks_for_hints"].cells if c.get("id") != SETUP]
     notebooks["=HYPERLINK(0)"] = solved()  # a student id a spreadsheet would run
     notebooks["![x](javascript:alert(1))"] = blank()  # one Markdown would render
     files = {f"{name}.ipynb": nbformat.writes(nb) + "\n" for name, nb in notebooks.items()}
