@@ -19,9 +19,6 @@ MODULE = "01_active_users"
 corpus = Corpus(MODULE)
 DAY = "2025-09-24"
 ACTIVE = "event_name <> 'push_received'"
-TRAILING_ZEROS = ("engine: significant_figures() takes the fewest figures that fit, so a key near 0.4 rounded to two "
-                  "decimals (0.4) counts as a 1-figure rounding and is called 'higher than the key's value'; a float "
-                  "has no trailing zeros, so 0.4 may equally be the key to 2 or 3 significant figures")
 
 
 class Bench(Workbench):
@@ -462,7 +459,6 @@ def mean_of_the_seven_days_before(w):
  test_a_wrong_answer_fails_saying_why_without_giving_the_key_away) = corpus.specification()
 
 
-@pytest.mark.xfail(strict=True, reason=TRAILING_ZEROS)
 def test_a_stickiness_rounded_to_two_decimals_is_never_called_higher_or_lower(bench, module_keys):
     """round(x, 2) is a rounding, whatever the data: it passes as one (sig_figs) or is told it is one."""
     rows = last_28(bench.trailing)
