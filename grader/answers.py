@@ -462,6 +462,14 @@ def _scatter_series(ax: Any) -> list[dict]:
     return series
 
 
+def _horizontal_bars_only(layers: list) -> bool:
+    """The chart's bars are all horizontal (barh), and it has some."""
+    from matplotlib.container import BarContainer
+
+    bars = [c for a in layers for c in a.containers if isinstance(c, BarContainer)]
+    return bool(bars) and all(getattr(c, "orientation", "vertical") == "horizontal" for c in bars)
+
+
 def _has_error_bars(ax: Any) -> bool:
     """Error bars (errorbar or bars with yerr/xerr) or an uncertainty band (fill_between) are drawn."""
     from matplotlib.collections import PolyCollection
@@ -484,12 +492,15 @@ def _figure(kind: Figure, raw: Any) -> dict:
     title = ax.get_title() or ax.get_title("left") or ax.get_title("right")
     if not title and figure is not None:
         title = figure.get_suptitle()
-    low, high = ax.get_ylim()
+    # A chart of horizontal bars shows its values along x: "from zero" is about that axis.
+    value_axis = "x" if _horizontal_bars_only(layers) else "y"
+    low, high = ax.get_xlim() if value_axis == "x" else ax.get_ylim()
     return {
         "title": title,
         "xlabel": next((a.get_xlabel() for a in layers if a.get_xlabel()), ""),
         "ylabel": next((a.get_ylabel() for a in layers if a.get_ylabel()), ""),
-        "ylim": [float(low), float(high)],
+        "value_axis": value_axis,
+        "ylim": [float(low), float(high)],  # the value axis' limits (x for horizontal bars)
         "series": [s for a in layers for s in _line_series(a) + _bar_series(a) + _scatter_series(a)],
         "error_bars": any(_has_error_bars(a) for a in layers),
         "annotations": sum(len(a.texts) for a in layers),

@@ -110,10 +110,12 @@ def compare_figure(spec: Figure, got: dict[str, Any], expected: dict[str, Any]) 
     if spec.ylabel:
         check("ylabel", bool(got["ylabel"].strip()), "The y-axis has no label: add one with ax.set_ylabel(...).")
     if spec.y_from_zero:
+        axis, setter = (("x-axis (the bars' values)", "ax.set_xlim(left=0)") if got.get("value_axis") == "x"
+                        else ("y-axis", "ax.set_ylim(bottom=0)"))
         check(
             "y_from_zero",
             _starts_at_zero(got["ylim"]),
-            f"The y-axis starts at {format_value(float(got['ylim'][0]))}, not 0: use ax.set_ylim(bottom=0).",
+            f"The {axis} starts at {format_value(float(got['ylim'][0]))}, not 0: use {setter}.",
         )
     if spec.error_bars:
         check("error_bars", bool(got.get("error_bars")), "The chart has no error bars: draw them with "

@@ -338,3 +338,15 @@ def test_a_chart_of_only_bands_and_reference_lines_is_not_called_empty():
     empty = MplFigure()
     empty.subplots().set(title="t", xlabel="x", ylabel="y")
     assert check(empty).details[-1].startswith("Nothing is plotted: draw the data with ax.plot(")
+
+
+def test_a_horizontal_bar_chart_starts_its_value_axis_at_zero_on_x():
+    fig, ax = plt.subplots()
+    ax.barh(["Weekdays", "Weekends"], [5.0, 6.0])
+    ax.set(title="t", xlabel="minutes", ylabel="day type")
+    data = to_data(Figure(y_from_zero=True), fig)
+    assert data["value_axis"] == "x" and data["ylim"][0] == 0.0
+    ax.set_xlim(left=2)
+    outcome = compare(Question("q", Figure(y_from_zero=True)), to_data(Figure(y_from_zero=True), fig), data)
+    assert outcome.summary == "The x-axis (the bars' values) starts at 2, not 0: use ax.set_xlim(left=0)."
+    plt.close(fig)

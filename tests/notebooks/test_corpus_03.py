@@ -27,9 +27,6 @@ WEEKS = """
                   CAST(date_trunc('week', last_day + 1) AS DATE) - 1 AS sun FROM b),
     pop AS (SELECT user_id, timezone FROM users, wk
             WHERE CAST(timezone(timezone, signup_ts AT TIME ZONE 'UTC') AS DATE) < wk.mon)"""
-BARH_AXIS = "engine: y_from_zero checks the category axis of a horizontal bar chart, not its value axis"
-
-
 class Bench(Workbench):
     """Module 03's shared intermediates, built in pandas: local events, the calendar, per-user minutes."""
 
@@ -404,7 +401,7 @@ def bars_then_errorbar_without_markers(w):
     return fig
 
 
-@corpus.right("stakeholder_chart", xfail=BARH_AXIS)
+@corpus.right("stakeholder_chart")
 def horizontal_bars_with_xerr(w):
     means, (low, high) = bar_data(w)
     fig, ax = plt.subplots()
