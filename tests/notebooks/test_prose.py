@@ -50,8 +50,11 @@ def test_module_03_says_a_bootstrap_over_user_days_is_far_too_wide_and_it_is(key
 def test_module_03_says_the_naive_promotion_lift_is_far_larger_than_the_did_and_it_is(keys):
     assert "the difference-in-differences estimate is the promotion's own effect, and much smaller" in markdown(
         "03_weekend_trends")
+    assert "DAU in those countries was far higher on promotion weekends than on weekdays" in markdown(
+        "03_weekend_trends")
     answer = keys["03_weekend_trends"].expected["promo_effect"]
     assert answer["naive_lift"][0] > 2 * answer["did_lift"][0] > 0
+    assert answer["naive_lift"][0] > 0.15
 
 
 def test_module_03_did_and_its_interval_recover_the_planted_promotion_on_the_default_dataset(keys, truth):
