@@ -27,6 +27,8 @@ WEEKS = """
                   CAST(date_trunc('week', last_day + 1) AS DATE) - 1 AS sun FROM b),
     pop AS (SELECT user_id, timezone FROM users, wk
             WHERE CAST(timezone(timezone, signup_ts AT TIME ZONE 'UTC') AS DATE) < wk.mon)"""
+
+
 class Bench(Workbench):
     """Module 03's shared intermediates, built in pandas: local events, the calendar, per-user minutes."""
 
