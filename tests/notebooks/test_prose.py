@@ -62,3 +62,32 @@ def test_module_03_did_and_its_interval_recover_the_planted_promotion_on_the_def
     true_lift = truth["promotion"]["true_lift"]
     assert answer["did_lift"][0] == pytest.approx(true_lift, abs=0.03)
     assert answer["did_low"][0] <= true_lift <= answer["did_high"][0]
+
+
+def test_module_03_says_utc_days_blur_the_weekend_and_the_utc_uplift_is_smaller(keys):
+    assert "Across 23 time zones this blurs the weekend" in markdown("03_weekend_trends")
+    answer = keys["03_weekend_trends"].expected["utc_vs_local"]
+    uplift = dict(zip(answer["bucketing"], answer["uplift"], strict=True))
+    assert uplift["utc"] < uplift["local"]
+
+
+def test_a_made_up_interval_fails_on_the_default_dataset_with_a_named_reason(keys):
+    from grader.answers import to_data
+    from grader.compare import compare
+
+    key = keys["03_weekend_trends"]
+    question = key.questions["weekend_uplift_ci"]
+    outcome = compare(question, to_data(question, (0.0, 0.25)), key.expected["weekend_uplift_ci"])
+    assert not outcome.passed
+    assert "more than 1.2 times as wide" in outcome.summary
+
+
+def test_the_tour_and_the_readme_count_the_countries_and_time_zones_of_the_default_dataset():
+    with synth.connect() as db:
+        countries, zones = db.sql("SELECT COUNT(DISTINCT country), COUNT(DISTINCT timezone) FROM users").fetchall()[0]
+    claim = f"{countries} countries and {zones} time zones"
+    tour = nbformat.read(SOLUTIONS.parent / "notebooks" / "00_start_here.ipynb", as_version=4)
+    assert claim in " ".join(" ".join(c.source.split()) for c in tour.cells)
+    assert claim in " ".join((SOLUTIONS.parent / "README.md").read_text().split())
+    assert f"{zones} time zones" in markdown("01_active_users") and f"{zones} time zones" in markdown(
+        "03_weekend_trends")
