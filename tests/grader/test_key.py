@@ -1,6 +1,7 @@
 """Answer keys: built by executing a solution in record mode, stamped, reused, rebuilt when stale, stored as data."""
 
 import json
+import os
 import re
 import shutil
 
@@ -234,3 +235,16 @@ def test_cli_key_with_a_missing_dataset_prints_one_line_and_exits_2(tmp_path, ca
     assert main(["key", "--db", str(tmp_path / "none.duckdb"), "--solutions", str(SOLUTIONS)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("grader key: no dataset at")
+
+
+def test_executing_a_notebook_leaves_no_kernel_running(tmp_path):
+    import psutil
+
+    from grader.key import execute
+
+    me = psutil.Process()
+    before = {p.pid for p in me.children(recursive=True)}
+    execute(new_notebook(cells=[new_code_cell("x = 1")]), tmp_path, dict(os.environ))
+    left = [p for p in me.children(recursive=True)
+            if p.pid not in before and p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+    assert not left, f"still running after the key build: {[p.cmdline() for p in left]}"
