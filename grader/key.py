@@ -149,6 +149,15 @@ def require_checksum(info: dict[str, str], dataset: str | Path) -> dict[str, str
     return info
 
 
+def question_ids(folder: Path) -> list[str]:
+    """The question ids a key folder holds, in notebook order, from its manifest alone ([] when there is none)."""
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        return [str(entry["spec"]["id"]) for entry in manifest["questions"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+
+
 def read_key(folder: Path) -> Key:
     """Load a finished key folder (raises on anything missing or unreadable)."""
     from grader.answers import load

@@ -153,14 +153,27 @@ def _status(entry: dict[str, Any] | None) -> str:
     tries = f"{entry['attempts']} {'try' if entry['attempts'] == 1 else 'tries'}"
     if entry["passed"]:
         return f"passed {entry['first_passed'].replace('T', ' ').replace('Z', ' UTC')} ({tries}{asked})"
-    return f"not yet ({tries}, best {entry['best_score']:g} of {entry['points']:g} points{asked})"
+    unit = "point" if entry["points"] == 1 else "points"
+    return f"not yet ({tries}, best {entry['best_score']:g} of {entry['points']:g} {unit}{asked})"
+
+
+def _known_from_keys(modules: list[str]) -> dict[str, list[str]]:
+    """The question ids of modules whose answer key for the current dataset exists (never builds one)."""
+    import synth
+    from grader.key import question_ids
+    from grader.paths import key_root
+
+    root = key_root(synth.dataset_path().resolve())
+    return {m: ids for m in modules if (ids := question_ids(root / m))}
 
 
 def progress(module: str | None = None) -> Progress:
-    """Progress of one module or of all; questions not checked yet are listed once the module's key is loaded."""
+    """Progress of one module or of all; a module's unchecked questions are listed once its answer key exists."""
     modules = load_progress()["modules"]
-    session = sys.modules.get("grader.session")  # only a running notebook session knows its key's questions
-    known = session.known_questions() if session else {}
+    # a running notebook session knows its key's questions; otherwise the stored keys tell (the CLI's case)
+    session = sys.modules.get("grader.session")
+    known = _known_from_keys(sorted(modules) if module is None else [module])
+    known.update(session.known_questions() if session else {})
     if module is not None:
         modules = {module: modules.get(module, {})}
         known = {m: ids for m, ids in known.items() if m == module}

@@ -40,7 +40,7 @@ def test_progress_shows_each_module_with_passed_questions_and_their_time(sandbox
         "  dau       passed 2025-09-01 08:30:00 UTC (1 try)",
         "  wau       not yet (1 try, best 0 of 2 points)",
         "02_engagement: 0 of 1 questions passed",
-        "  sessions  not yet (1 try, best 0 of 1 points)",
+        "  sessions  not yet (1 try, best 0 of 1 point)",
     ]
     only = grader.progress("02_engagement")
     assert repr(only).startswith("02_engagement:") and "01_active_users" not in repr(only)
@@ -91,3 +91,15 @@ def test_cli_progress_prints_the_table_and_where_it_is_kept(sandbox, capsys):
     out = capsys.readouterr().out
     assert out.startswith("01_active_users: 1 of 1 questions passed\n")
     assert out.rstrip().endswith(f"(kept in {sandbox / 'progress.json'})")
+
+
+def test_cli_progress_counts_a_modules_unchecked_questions_from_its_answer_key(sandbox, tiny_dataset, fixture_keys,
+                                                                              monkeypatch, capsys):
+    monkeypatch.setenv("SANDBOX_DB", str(tiny_dataset))
+    questions = list(fixture_keys["90_fixture_sql"].questions)
+    record("90_fixture_sql", questions[0], True, 1.0, 1.0, now=T1)
+    assert main(["progress"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"90_fixture_sql: 1 of {len(questions)} questions passed\n")
+    assert all(f"  {q}" in out for q in questions[1:]) and out.count("not checked yet") == len(questions) - 1
+    assert repr(grader.progress("90_fixture_sql")).splitlines()[0] == out.splitlines()[0]
