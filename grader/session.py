@@ -206,11 +206,12 @@ class Check:
         except Exception as error:  # our bug must not look like the student's
             return Note(f"The grader failed while looking this up ({type(error).__name__}: {error}); please report it.")
 
-    def __call__(self, question_id: str, answer: Any = _MISSING) -> Outcome:
+    def __call__(self, question_id: str, answer: Any = _MISSING, *, practice: bool = False) -> Outcome:
+        """Check an answer; `practice=True` shows the feedback without counting an attempt (a demonstration)."""
         if self._session.recorder is not None:
             return self._session.record(question_id, answer)
         try:
-            return self._session.check(question_id, answer)
+            return self._session.check(question_id, answer, record_progress=not practice)
         except Exception as error:  # our bug must not look like the student's
             return _outcome(str(question_id), "The grader failed while checking this answer "
                                               f"({type(error).__name__}: {error}); please report it.")

@@ -269,3 +269,13 @@ def test_the_setup_line_under_batch_grading_gives_a_check_that_reveals_nothing(m
     assert db == "db" and recorded == [("dau", 3)]
     assert repr(check.hint("dau")).startswith("Hints and solutions are not available while a notebook is graded")
     assert repr(check.solution("dau")).startswith("Hints and solutions are not available")
+
+
+def test_a_practice_check_shows_the_feedback_but_counts_no_attempt(sandbox, tiny_dataset, fixture_keys):
+    from grader.progress import load_progress
+
+    _, check = grader.start("90_fixture_sql", dataset=tiny_dataset)
+    assert "not yet" in str(check("why_not_push", "b", practice=True))
+    assert "90_fixture_sql" not in load_progress()["modules"]
+    check("why_not_push", "b")
+    assert load_progress()["modules"]["90_fixture_sql"]["why_not_push"]["attempts"] == 1
