@@ -12,7 +12,7 @@ DESCRIPTION = """\
 Exercises for the Product Metrics Sandbox.
 
 Students: open a notebook in exercises/, replace each `...` with your answer and run its check(...) cell;
-`grader progress` lists the questions you have passed.
+`make progress` (`.venv/bin/grader progress`) lists the questions you have passed.
 Authors: write solutions/NN_topic.ipynb (see docs/authoring.md), then `grader build` writes the exercise and
 `grader key` runs the solution on a dataset to store its answer key (check() also does this on first use).
 """

@@ -1,5 +1,6 @@
 """The `grader` command: help that explains, one-line usage errors with exit 2."""
 
+import os
 import subprocess
 import sys
 
@@ -20,3 +21,14 @@ def test_usage_errors_print_one_line_and_exit_2():
         result = grader(*args)
         assert result.returncode == 2 and result.stdout == ""
         assert result.stderr.count("\n") == 1 and "see grader --help" in result.stderr
+
+
+def test_the_readmes_progress_command_works_as_typed_from_the_checkout(tmp_path):
+    from grader.paths import repo_root
+
+    readme = (repo_root() / "README.md").read_text()
+    assert "`make progress`" in readme
+    env = {**os.environ, "SANDBOX_HOME": str(tmp_path), "SANDBOX_DB": str(tmp_path / "none.duckdb")}
+    done = subprocess.run(["make", "-s", "progress"], cwd=repo_root(), env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "No answers checked yet." in done.stdout and str(tmp_path / "progress.json") in done.stdout
