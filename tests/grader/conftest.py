@@ -48,7 +48,6 @@ def sandbox(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
 
     monkeypatch.setenv("SANDBOX_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("SANDBOX_SOLUTIONS", str(SOLUTIONS))
-    monkeypatch.setenv("SANDBOX_DB", str(tmp_path / "no-dataset.duckdb"))  # not the checkout's keys
     monkeypatch.delenv("GRADER_RECORD", raising=False)
     monkeypatch.setattr(grader.session, "_current", None)
     return tmp_path / "home"

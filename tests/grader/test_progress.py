@@ -10,6 +10,13 @@ from grader.cli import main
 from grader.paths import GraderError, repo_root
 from grader.progress import hints_revealed, load_progress, progress_path, record, record_reveal
 
+
+@pytest.fixture(autouse=True)
+def no_stored_keys(monkeypatch, tmp_path):
+    """Progress of a dataset without answer keys (not the checkout's default, whose keys may exist)."""
+    monkeypatch.setenv("SANDBOX_DB", str(tmp_path / "no-dataset.duckdb"))
+
+
 T1 = datetime(2025, 9, 1, 8, 30, tzinfo=UTC)
 T2 = datetime(2025, 9, 2, 9, 0, tzinfo=UTC)
 
