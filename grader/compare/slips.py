@@ -68,9 +68,10 @@ def significant_figures(got: np.ndarray, expected: np.ndarray) -> int | None:
     got, expected = _differing(got, expected)
     if not len(got) or np.any(got == 0):
         return None
-    fitting = [figures for figures in range(1, _MAX_FIGURES + 1)
-               if np.allclose(got, round_sig(expected, figures), rtol=_ROUNDING_RTOL, atol=0.0)]
-    return max(fitting, default=None)
+    for figures in range(_MAX_FIGURES, 0, -1):
+        if np.allclose(got, round_sig(expected, figures), rtol=_ROUNDING_RTOL, atol=0.0):
+            return figures
+    return None
 
 
 def decimal_places(got: np.ndarray, expected: np.ndarray) -> int | None:
