@@ -21,6 +21,7 @@ SCALES: dict[str, Scale] = {
     s.name: s
     for s in (
         Scale("tiny", 1_000, date(2025, 9, 1), 35),
+        Scale("class", 2_000, date(2025, 9, 1), 91),
         Scale("small", 10_000, date(2025, 9, 1), 91),
         Scale("medium", 200_000, date(2025, 9, 1), 91),
         Scale("large", 400_000, date(2025, 9, 1), 91),

@@ -26,10 +26,10 @@ def run_notebook(path: Path, dataset: Path, home: Path) -> nbformat.NotebookNode
     return execute(nbformat.read(path, as_version=4), path.parent, env, desc=path.stem)
 
 
-def build_dataset(out: Path, seed: int) -> Path:
-    """A tiny Clipstream dataset with its truth file, built with the synth CLI."""
+def build_dataset(out: Path, seed: int, scale: str = "tiny") -> Path:
+    """A Clipstream dataset with its truth file, built with the synth CLI."""
     synth = Path(sys.executable).parent / "synth"
-    subprocess.run([str(synth), "build", "--scale", "tiny", "--seed", str(seed), "--out", str(out)],
+    subprocess.run([str(synth), "build", "--scale", scale, "--seed", str(seed), "--out", str(out)],
                    check=True, capture_output=True)
     return out
 

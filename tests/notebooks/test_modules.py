@@ -5,6 +5,7 @@ import re
 import nbformat
 import pytest
 from conftest import EXERCISES, MODULES, SOLUTIONS, run_notebook
+from curriculum import QUESTION_IDS
 from notebook_helpers import assert_solved, assert_unanswered, check_cells, instructor_feedback, shown
 
 from grader.build import build
@@ -22,10 +23,10 @@ def solved(tiny_dataset, module_keys, tmp_path_factory):
     return runs
 
 
-def test_there_are_modules_and_each_has_six_questions(module_keys):
+def test_every_module_asks_exactly_the_curriculums_questions(module_keys):
     assert "01_active_users" in MODULES
     for module in MODULES:
-        assert len(module_keys[module].questions) == 6, module
+        assert tuple(module_keys[module].questions) == QUESTION_IDS[module], module
 
 
 @pytest.mark.parametrize("module", MODULES)

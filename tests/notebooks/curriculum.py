@@ -1,0 +1,10 @@
+"""The question ids of every module, as ../shared/CURRICULUM.md binds them (tests and graders refer to them)."""
+
+QUESTION_IDS: dict[str, tuple[str, ...]] = {
+    "01_active_users": ("dau_on_date", "dau_by_day", "wau_mau", "stickiness", "dau_local_vs_utc", "dau_chart"),
+    "02_engagement_kpis": ("sessions_per_user_day", "session_duration", "retention_classic", "retention_unbounded",
+                           # curves per monthly cohort replace the heatmap: same trap (unreached days drawn as 0)
+                           "retention_curves", "watch_time_top_decile"),
+    "03_weekend_trends": ("dow_profile", "weekend_uplift", "weekend_uplift_ci", "utc_vs_local", "promo_effect",
+                          "stakeholder_chart"),
+}
