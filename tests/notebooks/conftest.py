@@ -1,4 +1,4 @@
-"""Shared fixtures of the module tests: a tiny dataset, the modules' answer keys on it, notebook helpers."""
+"""Shared fixtures of the module tests: a hidden-scale dataset, the modules' answer keys on it, notebook helpers."""
 
 from __future__ import annotations
 
@@ -35,27 +35,27 @@ def build_dataset(out: Path, seed: int, scale: str = "tiny") -> Path:
 
 
 @pytest.fixture(scope="session")
-def tiny_dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A tiny dataset (seed 1, not the default): the scale hidden grading datasets have."""
-    return build_dataset(tmp_path_factory.mktemp("modules") / "clipstream.duckdb", seed=1)
+def hidden_dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A dataset as hidden grading builds them (scale class: the public 91-day window, fewer users; seed 1)."""
+    return build_dataset(tmp_path_factory.mktemp("modules") / "clipstream.duckdb", seed=1, scale="class")
 
 
 @pytest.fixture(scope="session")
-def module_keys(tiny_dataset: Path) -> dict:
-    """Every module's answer key on the tiny dataset, built once per session."""
+def module_keys(hidden_dataset: Path) -> dict:
+    """Every module's answer key on the hidden-scale dataset, built once per session."""
     from grader.key import load_key
 
-    return {m: load_key(m, tiny_dataset, solutions=SOLUTIONS, progress=False) for m in MODULES}
+    return {m: load_key(m, hidden_dataset, solutions=SOLUTIONS, progress=False) for m in MODULES}
 
 
 @pytest.fixture(scope="session")
-def corpus_db(tiny_dataset: Path):
-    """A student's read-only connection to the tiny dataset, with modules 02-03's `unique_events` view."""
+def corpus_db(hidden_dataset: Path):
+    """A student's read-only connection to the hidden-scale dataset, with modules 02-03's `unique_events` view."""
     from corpus import UNIQUE_EVENTS
 
     from synth.dataset import connect
 
-    db = connect(tiny_dataset)
+    db = connect(hidden_dataset)
     db.execute(UNIQUE_EVENTS)
     yield db
     db.close()

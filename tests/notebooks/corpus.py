@@ -114,7 +114,7 @@ class Corpus:
 
 
 class Workbench:
-    """A student's kernel on the tiny dataset: `db`, `sql(query) -> DataFrame`, and cached shared frames."""
+    """A student's kernel on the hidden-scale dataset: `db`, `sql(query) -> DataFrame`, and cached shared frames."""
 
     def __init__(self, db: duckdb.DuckDBPyConnection) -> None:
         self.db = db

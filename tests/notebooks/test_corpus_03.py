@@ -1,6 +1,6 @@
 """Module 03's answer corpus: other right routes pass, plausible wrong answers fail and say why, no key leaks.
 
-Each answer is written as a student would write it, on the tiny dataset; see corpus.py for how it is judged.
+Each answer is written as a student would write it, on the hidden-scale dataset; see corpus.py for how it is judged.
 """
 
 from __future__ import annotations

@@ -14,12 +14,12 @@ from grader.spec import Figure
 
 
 @pytest.fixture(scope="module")
-def solved(tiny_dataset, module_keys, tmp_path_factory):
+def solved(hidden_dataset, module_keys, tmp_path_factory):
     """Each solution executed as a student would run it (not recording), with its key in place; notebook, home."""
     runs = {}
     for module in MODULES:
         home = tmp_path_factory.mktemp(module)
-        runs[module] = run_notebook(SOLUTIONS / f"{module}.ipynb", tiny_dataset, home), home
+        runs[module] = run_notebook(SOLUTIONS / f"{module}.ipynb", hidden_dataset, home), home
     return runs
 
 
@@ -50,8 +50,8 @@ def test_every_question_has_a_known_mistake_and_each_when_submitted_is_recognise
 
 @pytest.mark.parametrize("module", MODULES)
 def test_every_blank_exercise_runs_top_to_bottom_and_reports_not_answered_yet_everywhere(
-        module, tiny_dataset, module_keys, tmp_path):
-    notebook = run_notebook(EXERCISES / f"{module}.ipynb", tiny_dataset, tmp_path / "home")
+        module, hidden_dataset, module_keys, tmp_path):
+    notebook = run_notebook(EXERCISES / f"{module}.ipynb", hidden_dataset, tmp_path / "home")
     assert_unanswered(notebook, tmp_path / "home", list(module_keys[module].questions))
 
 
