@@ -12,13 +12,15 @@ class Verdict:
     """What one kind's comparison found, before points and mistakes are applied.
 
     `parts` maps component names to whether each is right; when the question allows partial credit the score is
-    the fraction of parts that are right (a passing answer always scores full points).
+    the fraction of parts that are right, or `credit` when the kind grades by degree (a set's F1 score); a passing
+    answer always scores full points.
     """
 
     passed: bool
     summary: str
     details: tuple[str, ...] = ()
     parts: dict[str, bool] = field(default_factory=dict)
+    credit: float | None = None
 
 
 @dataclass(frozen=True)

@@ -68,9 +68,26 @@ class Scalar:
 
 @dataclass(frozen=True)
 class Set:
-    """An unordered collection of distinct values (strings case-insensitive when `casefold`)."""
+    """An unordered collection of distinct values (strings case-insensitive when `casefold`).
+
+    A detected set (bots, skewed clocks) passes when its precision and recall against the key reach `min_precision`
+    and `min_recall`: another sound rule finds nearly, not exactly, the same members. The defaults ask for the set.
+    """
 
     casefold: bool = False
+    min_precision: float = 1.0
+    min_recall: float = 1.0
+
+    def __post_init__(self) -> None:
+        for name in ("min_precision", "min_recall"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
+                raise ValueError(f"Set({name}=...) must be a number in (0, 1] (got {value!r}).")
+
+    @property
+    def detection(self) -> bool:
+        """Whether the answer is judged by precision and recall rather than as the exact set."""
+        return self.min_precision < 1 or self.min_recall < 1
 
 
 @dataclass(frozen=True)

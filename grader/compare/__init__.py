@@ -42,12 +42,14 @@ def compare(
 
     Mistakes are tried in the order given; the first variant that `got` matches under the same rules names the
     mistake: its name (authored as a sentence) becomes the summary, and the usual summary moves to the details.
-    A passing answer scores full points; otherwise the score is 0, or with `question.partial` the fraction of
-    the comparison's components that are right.
+    A passing answer scores full points; otherwise the score is 0, or with `question.partial` the verdict's
+    credit (a set's F1 score) or the fraction of the comparison's components that are right.
     """
     verdict = _verdict(question.kind, got, expected, truth)
     if verdict.passed:
         score = question.points
+    elif question.partial and verdict.credit is not None:
+        score = round(question.points * verdict.credit, 6)
     elif question.partial and verdict.parts:
         score = round(question.points * sum(verdict.parts.values()) / len(verdict.parts), 6)
     else:

@@ -1,10 +1,12 @@
 """Compare sets of values: how many members are missing, which ones are unexpected; strings case-insensitive when asked.
 
-Feedback never names a member of the key the answer lacks: missing members are counted, not listed.
+Feedback never names a member of the key the answer lacks: missing members are counted, not listed. A detection
+set (`Set(min_precision=..., min_recall=...)`) is judged by precision and recall, with its F1 score as partial credit.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from grader.feedback import format_value
@@ -41,6 +43,30 @@ def _listed(values: list[Any], limit: int) -> str:
     return ", ".join(shown) + (f" (and {more} more)" if more else "")
 
 
+def _percent(share: float) -> str:
+    """A share as a percentage rounded down, so 94.96% never reads as a passing 95%."""
+    return f"{math.floor(share * 1000 + 1e-9) / 10:g}%"
+
+
+def _detection(spec: Set, mine: dict, key: dict, unexpected: list[Any]) -> Verdict:
+    """Judge a detected set by precision (share of the answer in the key) and recall (share of the key found)."""
+    found = len(mine) - len(unexpected)
+    precision = found / len(mine) if mine else float(not key)
+    recall = found / len(key) if key else 1.0
+    passed = precision >= spec.min_precision and recall >= spec.min_recall
+    credit = 2 * found / (len(mine) + len(key)) if mine or key else 1.0
+    scores = (f"precision {_percent(precision)} ({found} of your {_values(len(mine))} {'is' if found == 1 else 'are'}"
+              f" in the key), recall {_percent(recall)} (your set finds {found} of the key's {len(key)})")
+    bar = f"at least {_percent(spec.min_precision)} and {_percent(spec.min_recall)} are needed"
+    if passed:
+        return Verdict(True, f"Correct: {scores}; {bar}.", (), {}, 1.0)
+    details = [f"Too many of your values are not in the key: {_listed(unexpected, _SHOWN)}."] \
+        if precision < spec.min_precision else []
+    if recall < spec.min_recall:
+        details.append("Your set misses too many of the key's values; widen the rule that selects them.")
+    return Verdict(False, f"Not yet: {scores}; {bar}.", tuple(details), {}, credit)
+
+
 def compare_set(spec: Set, got: list[Any], expected: list[Any]) -> Verdict:
     """Compare two collections as sets, naming up to 5 missing and 5 unexpected members."""
     mine = {_member_key(v, spec.casefold): v for v in got}
@@ -49,6 +75,8 @@ def compare_set(spec: Set, got: list[Any], expected: list[Any]) -> Verdict:
     unexpected = [v for k, v in mine.items() if k not in key]
     if not missing and not unexpected:
         return Verdict(True, f"Correct: all {len(key)} values match.")
+    if spec.detection:
+        return _detection(spec, mine, key, unexpected)
     if len(mine) != len(key):
         fewer = "fewer" if len(mine) < len(key) else "more"
         summary = f"Your set has {_values(len(mine))}, {abs(len(key) - len(mine))} {fewer} than the key."
