@@ -7,4 +7,7 @@ QUESTION_IDS: dict[str, tuple[str, ...]] = {
                            "retention_curves", "watch_time_top_decile"),
     "03_weekend_trends": ("dow_profile", "weekend_uplift", "weekend_uplift_ci", "utc_vs_local", "promo_effect",
                           "stakeholder_chart"),
+    # the novelty answer's interval and the Simpson answer's decision are checked under ids of their own
+    "05_prioritizing_metrics": ("metric_for_feature", "shop_funnel", "srm", "novelty", "long_run_lift", "simpson",
+                                "ship_decision", "randomisation_fix", "readout_chart", "investigate"),
 }
