@@ -423,9 +423,9 @@ def ship_spaced(w):
     return "  ship "
 
 
-@corpus.wrong("ship_decision", reason=r"options|one of")
-def maybe(w):
-    return "rerun"
+@corpus.wrong("ship_decision", reason=r"not the right option")
+def rerun(w):
+    return "rerun_the_test"
 
 
 @corpus.wrong("ship_decision", reason=r"pooled")
@@ -555,14 +555,14 @@ def preload_spaced(w):
     return " video_preload"
 
 
-@corpus.wrong("investigate", reason=r"options|one of")
-def the_rewards(w):
-    return "daily_rewards"
+@corpus.wrong("investigate", reason=r"not the right option")
+def neither(w):
+    return "neither"
 
 
-@corpus.wrong("investigate", reason=r"options|one of")
-def both(w):
-    return "both"
+@corpus.wrong("investigate", reason=r"dashboards' pick")
+def the_feed_capitalised(w):
+    return "Feed_Ranking_V2"
 
 
 # --- the corpus as a specification ----------------------------------------------------------------------------------
