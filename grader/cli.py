@@ -29,7 +29,7 @@ def _build(args: argparse.Namespace) -> int:
 
 def _key(args: argparse.Namespace) -> int:
     import synth
-    from grader.key import dataset_info, load_key
+    from grader.key import current_folder, dataset_info, load_key
     from grader.paths import key_root, module_name, modules
 
     info = dataset_info(args.db)
@@ -37,10 +37,16 @@ def _key(args: argparse.Namespace) -> int:
     names = [module_name(m) for m in args.modules] or modules(args.solutions)
     if not names:
         raise GraderError("no solution notebooks found; pass --solutions DIR or name the modules")
+    cached = False
     for name in names:
         key = load_key(name, dataset, solutions=args.solutions, info=info, rebuild=args.rebuild)
+        folder, _ = current_folder(name, dataset, info, None)
+        cached |= folder is not None and folder.parent != key_root(dataset)
         print(f"{name}: {len(key.questions)} questions, "
-              f"{sum(map(len, key.mistakes.values()))} known mistakes -> {key_root(dataset) / name}")
+              f"{sum(map(len, key.mistakes.values()))} known mistakes -> {folder}")
+    if cached:
+        print(f"(you cannot write in {dataset.parent}, so these keys are in your own cache; to share keys with "
+              "everyone using this dataset, run `grader key --dataset` as someone who can write there)")
     return 0
 
 
@@ -81,9 +87,12 @@ def parser() -> argparse.ArgumentParser:
     key = verbs.add_parser("key", help="build answer keys by running solution notebooks on a dataset",
                            description="Run each module's solution notebook on a dataset and store the expected "
                                        "answers and known mistakes beside it (<dataset>.key/<module>/), stamped "
-                                       "with the dataset checksum. Current keys are reused.")
+                                       "with the dataset checksum. Current keys are reused. Where the dataset's "
+                                       "folder is not writable (a shared dataset), keys go to your own cache "
+                                       "($XDG_CACHE_HOME or ~/.cache, product-metrics-sandbox/keys/); an "
+                                       "instructor prebuilds keys for a shared dataset with --dataset PATH.")
     key.add_argument("modules", nargs="*", metavar="MODULE", help="module names (default: every solution)")
-    key.add_argument("--db", type=Path, metavar="PATH",
+    key.add_argument("--dataset", "--db", dest="db", type=Path, metavar="PATH",
                      help="dataset file (default: $SANDBOX_DB or datasets/clipstream.duckdb)")
     key.add_argument("--solutions", type=Path, metavar="DIR",
                      help="solution notebooks (default: $SANDBOX_SOLUTIONS or solutions/)")
