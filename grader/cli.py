@@ -11,7 +11,8 @@ from grader.paths import GraderError
 DESCRIPTION = """\
 Exercises for the Product Metrics Sandbox.
 
-Students: open a notebook in exercises/, replace each `...` with your answer and run its check(...) cell;
+Students: `make lab` (or `grader workspace`) copies the notebooks into my-work/; open one there, replace each
+`...` with your answer and run its check(...) cell;
 `make progress` (`.venv/bin/grader progress`) lists the questions you have passed.
 Authors: write solutions/NN_topic.ipynb (see docs/authoring.md), then `grader build` writes the exercise and
 `grader key` runs the solution on a dataset to store its answer key (check() also does this on first use).
@@ -47,6 +48,20 @@ def _key(args: argparse.Namespace) -> int:
     if cached:
         print(f"(you cannot write in {dataset.parent}, so these keys are in your own cache; to share keys with "
               "everyone using this dataset, run `grader key --dataset` as someone who can write there)")
+    return 0
+
+
+def _workspace(args: argparse.Namespace) -> int:
+    from grader.paths import module_name
+    from grader.workspace import make_workspace, start_afresh, workspace_dir
+
+    if args.afresh:
+        old = start_afresh(args.afresh, args.folder)
+        fresh = workspace_dir(args.folder) / f"{module_name(args.afresh)}.ipynb"
+        print(f"fresh copy: {fresh}\nyour previous work is kept as {old}")
+        return 0
+    for path, state in make_workspace(args.folder).items():
+        print(f"{state:>8}  {path}")
     return 0
 
 
@@ -98,6 +113,16 @@ def parser() -> argparse.ArgumentParser:
                      help="solution notebooks (default: $SANDBOX_SOLUTIONS or solutions/)")
     key.add_argument("--rebuild", action="store_true", help="rebuild even if the key is current")
     key.set_defaults(run=_key)
+
+    workspace = verbs.add_parser("workspace", help="make your own copies of the notebooks (make lab runs this)",
+                                 description="Copy the start-here tour and every exercise into my-work/ (git-ignored) "
+                                             "where a copy is not there yet: your work there is never overwritten, "
+                                             "and modules added by an update appear. Work in my-work/, never in "
+                                             "exercises/, so `git pull` never conflicts with your work.")
+    workspace.add_argument("--folder", type=Path, metavar="DIR", help="where your copies live (default: my-work/)")
+    workspace.add_argument("--afresh", metavar="MODULE",
+                           help="start MODULE again: your copy is renamed NN_topic.before-<time>.ipynb, never deleted")
+    workspace.set_defaults(run=_workspace)
 
     progress = verbs.add_parser("progress", help="show which questions you have passed",
                                 description="Show, per module, which questions passed and when "
