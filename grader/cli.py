@@ -133,6 +133,9 @@ def parser() -> argparse.ArgumentParser:
     from grader.grade.command import add_parser as add_grade  # instructors' verb, in its own package
 
     add_grade(verbs)
+    from grader.gradescope.command import add_parser as add_gradescope
+
+    add_gradescope(verbs)
     return top
 
 
