@@ -30,7 +30,7 @@ def _build(args: argparse.Namespace) -> int:
 
 def _key(args: argparse.Namespace) -> int:
     import synth
-    from grader.key import current_folder, dataset_info, load_key
+    from grader.key import dataset_info, find_key, load_key
     from grader.paths import key_root, module_name, modules
 
     info = dataset_info(args.db)
@@ -41,8 +41,8 @@ def _key(args: argparse.Namespace) -> int:
     cached = False
     for name in names:
         key = load_key(name, dataset, solutions=args.solutions, info=info, rebuild=args.rebuild)
-        folder, _ = current_folder(name, dataset, info, None)
-        cached |= folder is not None and folder.parent != key_root(dataset)
+        _, folder = find_key(name, dataset, info, None)
+        cached |= isinstance(folder, Path) and folder.parent != key_root(dataset)
         print(f"{name}: {len(key.questions)} questions, "
               f"{sum(map(len, key.mistakes.values()))} known mistakes -> {folder}")
     if cached:

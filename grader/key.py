@@ -213,13 +213,17 @@ def build_root(dataset: Path, checksum: str) -> Path:
     return beside if can_write(beside if beside.is_dir() else dataset.parent) else user_key_root(dataset, checksum)
 
 
-def current_folder(module: str, dataset: Path, info: dict[str, str], solution: Path | None) -> tuple[Path | None, str]:
-    """The folder of a current key of `module` for `dataset`; else None and why the key must be built."""
+def find_key(module: str, dataset: Path, info: dict[str, str],
+             solution: Path | None) -> tuple[Key, Path] | tuple[None, str]:
+    """The current key of `module` for `dataset` and its folder; else None and why the key must be built."""
     reasons = []
     for root in key_roots(dataset, info["checksum"]):
         reason = stale_reason(root / module, info, solution)
         if reason is None:
-            return root / module, ""
+            try:
+                return read_key(root / module), root / module
+            except Exception as error:  # a damaged key is rebuilt, not trusted; the next place may hold a good one
+                reason = f"the answer key is damaged ({type(error).__name__})"
         reasons.append(reason)
     missing = "there is no answer key yet"
     return None, next((reason for reason in reasons if reason != missing), missing)
@@ -243,12 +247,9 @@ def load_key(
         solution: Path | None = solution_path(module, solutions)
     except GraderError:
         solution = None  # a key shipped without its solution is still usable while the dataset matches
-    folder, reason = (None, "a rebuild was asked for") if rebuild else current_folder(module, dataset, info, solution)
-    if folder is not None:
-        try:
-            return read_key(folder)
-        except Exception as error:  # a damaged key is rebuilt, not trusted
-            reason = f"the answer key is damaged ({type(error).__name__})"
+    key, reason = (None, "a rebuild was asked for") if rebuild else find_key(module, dataset, info, solution)
+    if key is not None:
+        return key
     if solution is None:
         raise GraderError(f"cannot build the answer key of {module}: {reason} and there is no solution notebook "
                           f"{solutions_dir(solutions) / (module + '.ipynb')}")

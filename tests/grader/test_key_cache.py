@@ -8,7 +8,6 @@ real whoever runs it.
 
 import os
 import shutil
-import stat
 
 import duckdb
 import pytest
@@ -32,12 +31,19 @@ def listing(folder) -> dict[str, int]:
 
 
 def make_read_only(folder, monkeypatch) -> None:
-    """chmod a-w the folder; as root (whom chmod does not stop) also make the writability probe say so."""
-    folder.chmod(stat.S_IRUSR | stat.S_IXUSR | stat.S_IRGRP | stat.S_IXGRP | stat.S_IROTH | stat.S_IXOTH)
+    """chmod a-w the folder and every folder in it; as root (whom chmod does not stop) also tell the probe."""
+    for path in [folder, *(p for p in folder.rglob("*") if p.is_dir())]:
+        path.chmod(0o555)
     if AS_ROOT:
         probe = grader.paths.can_write
-        monkeypatch.setattr(grader.paths, "can_write", lambda path: path != folder and probe(path))
+        monkeypatch.setattr(grader.paths, "can_write", lambda path: folder not in (path, *path.parents) and probe(path))
         monkeypatch.setattr(grader.key, "can_write", grader.paths.can_write)
+
+
+def writable_again(folder) -> None:
+    """Undo make_read_only, so that pytest can remove the folder."""
+    for path in [folder, *(p for p in folder.rglob("*") if p.is_dir())]:
+        path.chmod(0o755)
 
 
 @pytest.fixture
@@ -49,7 +55,7 @@ def shared(tiny_dataset, tmp_path, monkeypatch, sandbox):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setenv("SANDBOX_DB", str(folder / "clipstream.duckdb"))
     yield folder / "clipstream.duckdb"
-    folder.chmod(0o755)  # so that pytest can remove it
+    writable_again(folder)
 
 
 def buyer_share(db) -> float:
@@ -115,7 +121,7 @@ def test_two_datasets_and_two_versions_of_one_never_share_a_cached_key(shared, m
         assert load_key(MODULE, shared, solutions=SOLUTIONS, progress=True).stamp == first.stamp
         assert capsys.readouterr().out == ""
     finally:
-        other.parent.chmod(0o755)
+        writable_again(other.parent)
 
 
 def test_a_stale_cached_key_is_rebuilt_and_says_why(shared, monkeypatch, capsys):
@@ -148,3 +154,16 @@ def test_grader_key_on_a_dataset_it_cannot_write_beside_says_where_the_keys_went
     assert f"-> {user_key_root(shared, checksum) / MODULE}\n" in out
     assert f"you cannot write in {shared.parent}, so these keys are in your own cache" in out
     assert key_roots(shared, checksum)[0] == key_root(shared) and not key_root(shared).exists()
+
+
+def test_a_damaged_prebuilt_key_beside_a_read_only_dataset_is_rebuilt_once_in_the_cache(shared, monkeypatch, capsys):
+    assert main(["key", MODULE, "--dataset", str(shared), "--solutions", str(SOLUTIONS)]) == 0
+    damaged = next((key_root(shared) / MODULE).glob("*.arrow"))
+    damaged.write_bytes(b"not arrow")
+    make_read_only(shared.parent, monkeypatch)
+    before = listing(shared.parent)
+    capsys.readouterr()
+    assert load_key(MODULE, shared, solutions=SOLUTIONS).questions
+    assert "(the answer key is damaged (" in capsys.readouterr().out
+    assert load_key(MODULE, shared, solutions=SOLUTIONS).questions
+    assert capsys.readouterr().out == "" and listing(shared.parent) == before
