@@ -96,6 +96,8 @@ def test_right_wrong_and_hostile_submissions_get_gradescopes_results(autograder,
     process, results = run_autograder(autograder, hostile_root, hostile, 9999)
     assert process.returncode == 0, process.stdout + process.stderr
     assert results["score"] == 0 and [t["name"] for t in results["tests"]] == names
+    # confined as in `grader grade`: the secret in the autograder's source cannot be read, results not forged
+    assert results["output"].startswith("Status: graded. cell 1 raised PermissionError (line 2)")
     assert SECRET not in forged.read_text() and SECRET not in process.stdout
 
 
