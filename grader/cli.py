@@ -11,9 +11,9 @@ from grader.paths import GraderError
 DESCRIPTION = """\
 Exercises for the Product Metrics Sandbox.
 
-Students: `make lab` (or `grader workspace`) copies the notebooks into my-work/; open one there, replace each
-`...` with your answer and run its check(...) cell;
-`make progress` (`.venv/bin/grader progress`) lists the questions you have passed.
+Students: `make lab` (or `.venv/bin/grader workspace`) copies the notebooks into my-work/, your own copies; open
+one there, replace each `...` with your answer and run its check(...) cell; `make progress`
+(`.venv/bin/grader progress`) lists the questions you have passed.
 Authors: write solutions/NN_topic.ipynb (see docs/authoring.md), then `grader build` writes the exercise and
 `grader key` runs the solution on a dataset to store its answer key (check() also does this on first use).
 """
