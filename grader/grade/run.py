@@ -24,7 +24,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from grader.grade import cgroups, seccomp
+from grader.grade import HIDDEN_SCALE, cgroups, seccomp
 from grader.grade.hidden import (
     HiddenCache,
     fingerprint,
@@ -72,7 +72,7 @@ class Settings:
     notebook_timeout: float | None = None  # seconds per notebook (default: 4 x timeout)
     resume: bool = False
     solutions: Path | None = None
-    scale: str = "tiny"
+    scale: str = HIDDEN_SCALE
     cache: Path | None = None
     memory_mb: int = 2048
     progress: bool = True
