@@ -589,6 +589,8 @@ def grade(settings: Settings) -> Graded:
     final_rows = report.finish() if report is not None else rows
     table = summary(final_rows, batch.questions, module.name, time.monotonic() - started, skipped)
     grading = batch.grading[-1] - batch.grading[0] if len(batch.grading) == 2 else 0.0
+    stages = ", ".join(f"{stage} {len(times)} x {sum(times) / len(times):.2f} s"
+                       for stage, times in batch.stages.items() if times)
     log.write(f"graded {len(batch.results)} submissions in {time.monotonic() - started:.1f} s, of which "
-              f"{grading:.1f} s running notebooks; summary\n" + table)
+              f"{grading:.1f} s running notebooks (jobs: {stages or 'none'}); summary\n" + table)
     return Graded(batch.results, final_rows, table, time.monotonic() - started, grading, isolation, batch.stages)

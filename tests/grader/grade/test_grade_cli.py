@@ -72,6 +72,7 @@ def test_each_student_gets_a_hidden_dataset_of_their_own_cached_by_seed(first_ru
     for seed in seeds:
         assert (cache / f"{HIDDEN_SCALE}-{seed}" / "clipstream.key" / MODULE / "stamp.json").is_file()
     assert (root / "out" / ".grader" / "secret").stat().st_mode & 0o777 == 0o600
+    assert "(jobs: build 2 x " in (root / "out" / "grading.log").read_text()  # where the time went, per stage
 
 
 def test_hidden_datasets_span_the_public_window_with_every_planted_phenomenon_in_it(first_run, cache):
