@@ -4,9 +4,9 @@ import re
 
 import nbformat
 import pytest
-from conftest import EXERCISES, MODULES, SOLUTIONS, run_notebook
-from curriculum import QUESTION_IDS
-from notebook_helpers import assert_solved, assert_unanswered, check_cells, instructor_feedback, shown
+from support.modules import EXERCISES, MODULES, SOLUTIONS, run_notebook
+from support.curriculum import QUESTION_IDS
+from support.notebooks import assert_solved, assert_unanswered, check_cells, instructor_feedback, shown
 
 from grader.build import build
 from grader.markers import is_instructor

@@ -10,9 +10,9 @@ import zipfile
 
 import nbformat
 import pytest
-from conftest import MODULE, copy_notebook, make_corpus
 from nbformat.v4 import new_code_cell, new_notebook
-from notebook_support import EXERCISES, SOLUTIONS
+from support.fixture_modules import EXERCISES, SOLUTIONS
+from support.grading import MODULE, copy_notebook, make_corpus
 
 from grader.cli import main
 

@@ -1,4 +1,4 @@
-"""Shared fixtures of the module tests: a tiny dataset, the modules' answer keys on it, notebook helpers."""
+"""Where the curriculum's modules are, and how their tests run a notebook or build a dataset."""
 
 from __future__ import annotations
 
@@ -8,10 +8,8 @@ import sys
 from pathlib import Path
 
 import nbformat
-import pytest
 
 from grader.key import execute
-from grader.markers import is_instructor
 
 ROOT = Path(__file__).resolve().parents[2]
 SOLUTIONS = ROOT / "solutions"
@@ -32,30 +30,3 @@ def build_dataset(out: Path, seed: int, scale: str = "tiny") -> Path:
     subprocess.run([str(synth), "build", "--scale", scale, "--seed", str(seed), "--out", str(out)],
                    check=True, capture_output=True)
     return out
-
-
-@pytest.fixture(scope="session")
-def tiny_dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A tiny dataset (seed 1, not the default): the scale hidden grading datasets have."""
-    return build_dataset(tmp_path_factory.mktemp("modules") / "clipstream.duckdb", seed=1)
-
-
-@pytest.fixture(scope="session")
-def module_keys(tiny_dataset: Path) -> dict:
-    """Every module's answer key on the tiny dataset, built once per session."""
-    from grader.key import load_key
-
-    return {m: load_key(m, tiny_dataset, solutions=SOLUTIONS, progress=False) for m in MODULES}
-
-
-@pytest.fixture(scope="session")
-def corpus_db(tiny_dataset: Path):
-    """A student's read-only connection to the tiny dataset, with modules 02-03's `unique_events` view."""
-    from corpus import UNIQUE_EVENTS
-
-    from synth.dataset import connect
-
-    db = connect(tiny_dataset)
-    db.execute(UNIQUE_EVENTS)
-    yield db
-    db.close()

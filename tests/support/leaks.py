@@ -2,7 +2,7 @@
 
 Use it on any feedback the engine produces (an Outcome, its text or its HTML):
 
-    from leaks import assert_no_key_leak          # tests/grader is on sys.path for tests under it
+    from support.leaks import assert_no_key_leak
 
     outcome = compare(question, got, expected)
     assert_no_key_leak(outcome, expected, got)
