@@ -16,8 +16,8 @@ import pyarrow as pa
 
 from grader.compare.choices import option_key
 from grader.compare.tables import column_key, positional_name
-from grader.feedback import iso_text
 from grader.spec import Choice, Figure, Interval, Kind, Question, Scalar, Set, Table
+from grader.values import iso_text
 
 Data = pd.DataFrame | float | int | str | bool | list | tuple | dict
 _ARROW_MAGIC = b"ARROW1"

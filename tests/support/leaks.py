@@ -37,9 +37,10 @@ import pandas as pd
 
 from grader.answers import to_data
 from grader.compare.tables import identifying_columns
-from grader.feedback import format_value, render_text
+from grader.feedback import render_text
 from grader.outcome import Outcome
 from grader.spec import Kind, Table
+from grader.values import format_value
 
 
 def _atoms(value: Any, skip_columns: Iterable[str] = ()) -> list[Any]:
