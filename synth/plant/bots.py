@@ -10,7 +10,7 @@ import pyarrow as pa
 from synth import schema, tables, vec
 from synth.config import Config
 from synth.plant import Context
-from synth.simulate import catalog
+from synth.world.catalog import catalog
 from synth.world.events import E
 from synth.world.log import Log
 from synth.world.population import DAY, DAY_MS, Users

@@ -15,7 +15,6 @@ from synth import schema
 from synth.config import Config
 from synth.plant import Context, builds
 from synth.plant.surveys import SEGMENTS, answers, response_delay_ms, segment, survey_rows
-from synth.simulate import release_calendar
 from synth.world import geography, releases
 from synth.world.events import E, SessionPlan
 from synth.world.log import Log
@@ -53,7 +52,7 @@ def fixed(config: Config, users: Users, user: np.ndarray, t_s: np.ndarray) -> np
     first = redesign(config)
     if first is None:
         return np.zeros(len(user), dtype=bool)
-    running = releases.version_at(t_s, users.platform[user], users.adoption_lag_s[user], release_calendar(config))
+    running = releases.version_at(t_s, users.platform[user], users.adoption_lag_s[user], releases.calendar(config))
     return running >= first
 
 
@@ -83,7 +82,7 @@ def plan(value: SessionPlan, ctx: Context, users: Users) -> SessionPlan:
 def release_ms(config: Config) -> int | None:
     """When the redesign reached the app store, ms since the window start (None: not inside the window)."""
     p, first = config.feature_friction, redesign(config)
-    return None if first is None else int(release_calendar(config)[builds.PLATFORM[p.platform]][first]) * 1000
+    return None if first is None else int(releases.calendar(config)[builds.PLATFORM[p.platform]][first]) * 1000
 
 
 def count_steps(log: Log, ctx: Context, users: Users) -> np.ndarray:

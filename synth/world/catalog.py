@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
+from synth import rng as streams
 from synth.config import Config
 from synth.world import population
 
@@ -41,3 +43,10 @@ def build_catalog(config: Config, rng: np.random.Generator) -> Catalog:
         duration_s=video_durations(rng, n),
         posted_s=-rng.integers(3_600, config.established_history_days * 86_400, n),
     )
+
+
+
+@lru_cache(maxsize=4)
+def catalog(config: Config) -> Catalog:
+    """The pre-window video catalogue (the same in every process)."""
+    return build_catalog(config, streams.stream(config.seed, streams.CATALOG))

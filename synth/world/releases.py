@@ -6,6 +6,8 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
+from synth.config import Config
+
 RELEASE_EVERY_DAYS = 14
 FIRST_MINOR = 20  # 8.20.0 is the first release on the calendar, well before any window
 LABELLED = 80  # versions 8.20.0 to 8.99.0 (releases until late 2026): the labels the dataset's schema knows
@@ -34,3 +36,17 @@ def version_at(t_s: np.ndarray, platform: np.ndarray, lag_s: np.ndarray, release
         mine = platform == p
         out[mine] = np.maximum(np.searchsorted(times, t_s[mine] - lag_s[mine], side="right") - 1, 0)
     return out
+
+
+def calendar(config: Config) -> tuple[np.ndarray, ...]:
+    """Release times per platform, seconds since the window start."""
+    return tuple(release_seconds(config.window_start, config.scale.days, p) for p in range(2))
+
+
+def labels(config: Config) -> list[str]:
+    """Labels of every version on the calendar."""
+    n = max(len(r) for r in calendar(config))
+    if n > LABELLED:
+        raise ValueError(f"the window needs {n} app versions, but the schema labels {LABELLED}: "
+                         "raise releases.LABELLED")
+    return version_names(n)
