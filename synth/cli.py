@@ -89,8 +89,10 @@ def _parser() -> argparse.ArgumentParser:
                        "instructors; students' dataset files contain none of it.")
     p.add_argument("path", nargs="?", type=Path, help="dataset file (default: the current dataset)")
 
-    sub.add_parser("plants", help="list the phenomena a build plants",
-                   description="List every planted phenomenon: its name (for --no-plant), module and title.")
+    p = sub.add_parser("plants", help="list the phenomena a build plants",
+                       description="List every planted phenomenon: its name (for --no-plant), module and title; "
+                       "with --markdown the table docs/instructors/planted.md holds.")
+    p.add_argument("--markdown", action="store_true", help="print the instructors' table of plants as Markdown")
 
     p = sub.add_parser("schema", help="print the schema (DDL, or the data dictionary)",
                        description="Print the CREATE TABLE statements, or with --markdown the data "
@@ -186,8 +188,11 @@ def _truth(args: argparse.Namespace) -> int:
 
 
 def _plants(args: argparse.Namespace) -> int:
-    from synth.plant import plants
+    from synth.plant import markdown, plants
 
+    if args.markdown:
+        print(markdown(), end="")
+        return 0
     for p in plants():
         print(f"{p.NAME:22s} {p.MODULE:26s} {p.TITLE}")
     return 0

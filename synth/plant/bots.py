@@ -19,6 +19,7 @@ from synth.world.sessions import Sessions, space_out
 NAME = "bots"
 TITLE = "Bots and internal test accounts"
 MODULE = "07_conflicting_sources"
+DETAILS = "planted-quality.md"
 KINDS = ("bot", "internal")
 FIRST_VIEW_S = 2.0  # from the scripted app_open to the first view
 

@@ -15,7 +15,8 @@ import numpy as np
 import pyarrow as pa
 
 from synth.config import Config
-from synth.plant import Context, abtest
+from synth.plant import Context
+from synth.plant.shared import abtest
 from synth.world import geography
 from synth.world.activity import Days, weekday
 from synth.world.events import E
@@ -25,6 +26,7 @@ from synth.world.population import DAY, DAY_MS, Users
 NAME = "broken_randomisation"
 TITLE = "A/B test with broken randomisation (new accounts all in control)"
 MODULE = "05_prioritizing_metrics"
+DETAILS = "planted-experiments.md"
 TEST_NAME = "daily_rewards"
 HYPOTHESIS = "A daily check-in reward brings users back on more days."
 COHORTS = ("existing", "new")  # accounts created before the test's start, and during it

@@ -12,6 +12,7 @@ from synth.world.population import DAY_MS, Users
 NAME = "clock_skew"
 TITLE = "Phones whose clocks are hours or days off"
 MODULE = "06_data_accuracy"
+DETAILS = "planted-quality.md"
 HOUR_MS = 3_600_000
 
 

@@ -21,6 +21,7 @@ from synth.world.population import CHANNELS, DAY, Users, burst_multiplier
 NAME = "cohort_quality"
 TITLE = "Paid-social burst cohorts retain worse"
 MODULE = "02_engagement_kpis"
+DETAILS = "planted-experiments.md"
 RETENTION_DAYS = (1, 7, 30)
 GROUPS = ("burst", "other")  # paid-social signups on burst days, and every other signup in the window
 WEEK = 7

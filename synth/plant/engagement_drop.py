@@ -12,7 +12,8 @@ from datetime import timedelta
 import numpy as np
 
 from synth.config import Config
-from synth.plant import Context, builds
+from synth.plant import Context
+from synth.plant.shared import builds
 from synth.world import geography, releases
 from synth.world.events import E
 from synth.world.log import Log
@@ -21,6 +22,7 @@ from synth.world.population import DAY, DAY_MS, Users
 NAME = "engagement_drop"
 TITLE = "Engagement drop: push notifications broken on one platform and app version"
 MODULE = "10_capstone"
+DETAILS = "planted-product.md"
 
 WEEK_DAYS = 7
 

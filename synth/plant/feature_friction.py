@@ -13,7 +13,8 @@ import numpy as np
 
 from synth import schema
 from synth.config import Config
-from synth.plant import Context, builds
+from synth.plant import Context
+from synth.plant.shared import builds
 from synth.plant.surveys import SEGMENTS, answers, response_delay_ms, segment, survey_rows
 from synth.world import geography, releases
 from synth.world.events import E, SessionPlan
@@ -23,6 +24,7 @@ from synth.world.population import DAY, DAY_MS, Users
 NAME = "feature_friction"
 TITLE = "Creation funnel friction at the edit step on low-tier Android, fixed by a redesign"
 MODULE = "04_feature_friction"
+DETAILS = "planted-product.md"
 
 STEPS = ("camera_open", "record_start", "edit_open", "post_publish")
 PERIODS = ("before", "after")

@@ -13,7 +13,8 @@ import numpy as np
 import pyarrow as pa
 
 from synth.config import Config, NoveltyTest
-from synth.plant import Context, abtest
+from synth.plant import Context
+from synth.plant.shared import abtest
 from synth.world.events import SessionPlan
 from synth.world.log import Log
 from synth.world.population import DAY_MS, Users
@@ -21,6 +22,7 @@ from synth.world.population import DAY_MS, Users
 NAME = "novelty_test"
 TITLE = "A/B test with a novelty effect (feed ranking)"
 MODULE = "05_prioritizing_metrics"
+DETAILS = "planted-experiments.md"
 TEST_NAME = "feed_ranking_v2"
 HYPOTHESIS = "Ranking the feed by predicted watch time raises videos watched per session."
 WEEK = 7

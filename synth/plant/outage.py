@@ -15,6 +15,7 @@ from synth.world.population import Users
 NAME = "outage"
 TITLE = "Regional backend outage"
 MODULE = "07_conflicting_sources"
+DETAILS = "planted-quality.md"
 HOUR_MS = 3_600_000
 
 

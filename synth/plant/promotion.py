@@ -15,6 +15,7 @@ from synth.world.population import DAY_MS, Users
 NAME = "promotion"
 TITLE = "Weekend promotion in some countries"
 MODULE = "03_weekend_trends"
+DETAILS = "planted.md"
 
 
 def saturdays(config: Config) -> list[int]:

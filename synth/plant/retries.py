@@ -12,6 +12,7 @@ from synth.world.population import DAY_MS, Users
 NAME = "retries"
 TITLE = "Retry duplicates and late-arriving events"
 MODULE = "06_data_accuracy"
+DETAILS = "planted.md"
 
 
 def client(value: Log, ctx: Context, users: Users) -> Log:

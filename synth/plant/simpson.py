@@ -15,7 +15,8 @@ import numpy as np
 import pyarrow as pa
 
 from synth.config import Config
-from synth.plant import Context, abtest
+from synth.plant import Context
+from synth.plant.shared import abtest
 from synth.world import geography
 from synth.world.events import SessionPlan
 from synth.world.log import Log
@@ -24,6 +25,7 @@ from synth.world.population import Users
 NAME = "simpson"
 TITLE = "A/B test ramped first in a low-baseline country (Simpson's paradox)"
 MODULE = "05_prioritizing_metrics"
+DETAILS = "planted-experiments.md"
 TEST_NAME = "video_preload"
 HYPOTHESIS = "Preloading the next video raises videos watched per session."
 

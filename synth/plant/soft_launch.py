@@ -22,6 +22,7 @@ from synth.world.population import DAY_MS, Users, launch_day
 NAME = "soft_launch"
 TITLE = "Soft-launch market with days of no activity"
 MODULE = "01_active_users"
+DETAILS = "planted.md"
 
 
 def client(value: Log, ctx: Context, users: Users) -> Log:

@@ -16,6 +16,7 @@ from synth.world.population import DAY, DAY_MS, Users, choose
 NAME = "surveys"
 TITLE = "Survey response bias: heavier users answer the in-app satisfaction survey more"
 MODULE = "08_user_research"
+DETAILS = "planted-product.md"
 
 SURVEY_SALT = 0x5C5A7
 SURVEY_CODES = {"surveys": 1, "feature_friction": 2}  # keeps response ids of different surveys apart

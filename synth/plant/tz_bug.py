@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from synth.config import Config
-from synth.plant import Context, builds
+from synth.plant import Context
+from synth.plant.shared import builds
 from synth.world import geography
 from synth.world.log import Log
 from synth.world.population import Users
@@ -13,6 +14,7 @@ from synth.world.population import Users
 NAME = "tz_bug"
 TITLE = "iOS build that logs local time as UTC"
 MODULE = "06_data_accuracy"
+DETAILS = "planted-quality.md"
 IOS = builds.PLATFORM["ios"]
 SHIFT = "shift_quarter_hours_"  # tally keys: events shifted by that many quarter hours
 

@@ -30,6 +30,7 @@ from synth.world.population import DAY, Users
 NAME = "weekend"
 TITLE = "Weekend uplift in watch time per user-day, on users' local days"
 MODULE = "03_weekend_trends"
+DETAILS = "planted.md"
 
 
 def complete_weeks(config: Config) -> tuple[int, int]:

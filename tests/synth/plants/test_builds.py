@@ -5,7 +5,7 @@ import pytest
 
 from synth import rng as streams
 from synth.config import config_for
-from synth.plant import builds
+from synth.plant.shared import builds
 from synth.world import releases
 from synth.world.population import DAY_MS, simulate_users
 from synth.world.releases import calendar as release_calendar
