@@ -11,12 +11,13 @@ import pyarrow as pa
 from synth import plant, tables
 from synth import rng as streams
 from synth.config import Config
+from synth.units import DAY, DAY_MS
 from synth.world import diurnal, geography, names, releases
 from synth.world.activity import Days, day_start_s, living_days
 from synth.world.catalog import CATEGORIES, catalog, video_durations
 from synth.world.events import E, plan_sessions, session_events
 from synth.world.log import Log
-from synth.world.population import DAY, DAY_MS, Users, simulate_users
+from synth.world.population import Users, simulate_users
 from synth.world.sessions import draw_sessions, space_out
 
 SERVER_NAMES = np.isin(np.arange(len(E)), [E[n] for n in ("like", "comment", "follow", "post_publish", "purchase")])
@@ -45,14 +46,14 @@ def clean_log(users: Users, days: Days, ctx: plant.Context, rng: np.random.Gener
     bg_user, bg_ms = background_pushes(users, days, config, rng)
     user = np.concatenate([sessions.user[ev.session], sessions.user[opened], bg_user])
     ts_ms = np.concatenate([start_ms[ev.session] + ev.offset_ms,
-                            start_ms[opened] - rng.integers(5_000, 900_000, len(opened)), bg_ms])
+                            start_ms[opened] - rng.integers(*config.push_lead_ms, len(opened)), bg_ms])
     n_push = len(opened) + len(bg_user)
     none = np.full(n_push, -1)
     log = Log(
         user=user, seq=np.arange(len(user)), ts_ms=ts_ms,
         name=np.concatenate([ev.name, np.full(n_push, E["push_received"], dtype=np.int8)]),
-        received_ms=ts_ms + (config.upload_delay_median_s * 1000 * rng.lognormal(0.0, 0.9, len(user))).astype(
-            np.int64),
+        received_ms=ts_ms + (config.upload_delay_median_s * 1000
+                             * rng.lognormal(0.0, config.upload_delay_sigma, len(user))).astype(np.int64),
         video=np.concatenate([ev.video, none]), watch=np.concatenate([ev.watch_ms, none]),
         amount=np.concatenate([ev.amount_cents, none]), session=np.concatenate([ev.session, none]),
     )

@@ -17,11 +17,12 @@ import pyarrow as pa
 from synth.config import Config
 from synth.plant import Context
 from synth.plant.shared import abtest
+from synth.units import DAY, DAY_MS
 from synth.world import geography
 from synth.world.activity import Days, weekday
 from synth.world.events import E
 from synth.world.log import Log
-from synth.world.population import DAY, DAY_MS, Users
+from synth.world.population import Users
 
 NAME = "broken_randomisation"
 TITLE = "A/B test with broken randomisation (new accounts all in control)"

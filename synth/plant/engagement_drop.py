@@ -14,17 +14,17 @@ import numpy as np
 from synth.config import Config
 from synth.plant import Context
 from synth.plant.shared import builds
+from synth.units import DAY, DAY_MS, WEEK_DAYS
 from synth.world import geography, releases
 from synth.world.events import E
 from synth.world.log import Log
-from synth.world.population import DAY, DAY_MS, Users
+from synth.world.population import Users
 
 NAME = "engagement_drop"
 TITLE = "Engagement drop: push notifications broken on one platform and app version"
 MODULE = "10_capstone"
 DETAILS = "planted-product.md"
 
-WEEK_DAYS = 7
 
 
 def broken(config: Config) -> tuple[int, int] | None:

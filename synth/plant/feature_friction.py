@@ -16,10 +16,11 @@ from synth.config import Config
 from synth.plant import Context
 from synth.plant.shared import builds
 from synth.plant.surveys import SEGMENTS, answers, response_delay_ms, segment, survey_rows
+from synth.units import DAY, DAY_MS, WEEK_DAYS
 from synth.world import geography, releases
 from synth.world.events import E, SessionPlan
 from synth.world.log import Log
-from synth.world.population import DAY, DAY_MS, Users
+from synth.world.population import Users
 
 NAME = "feature_friction"
 TITLE = "Creation funnel friction at the edit step on low-tier Android, fixed by a redesign"
@@ -113,7 +114,7 @@ def world(value: Log, ctx: Context, users: Users) -> Log:
     rng = ctx.rng(NAME)
     user = value.user[attempts]
     sent = flow_end[value.session[attempts]] + rng.integers(2_000, 20_000, len(attempts))
-    week = user * (config.scale.days // 7 + 1) + sent // (7 * DAY_MS)
+    week = user * (config.scale.days // WEEK_DAYS + 1) + sent // (WEEK_DAYS * DAY_MS)
     order = np.lexsort((sent, week))
     first = order[np.r_[True, week[order][1:] != week[order][:-1]]] if len(order) else order
     first = np.sort(first[(rng.random(len(first)) < p.survey_share) & (sent[first] < end_ms)])

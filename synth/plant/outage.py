@@ -8,6 +8,7 @@ import numpy as np
 
 from synth.config import Config
 from synth.plant import Context
+from synth.units import HOUR_MS
 from synth.world import geography
 from synth.world.log import Log
 from synth.world.population import Users
@@ -16,7 +17,6 @@ NAME = "outage"
 TITLE = "Regional backend outage"
 MODULE = "07_conflicting_sources"
 DETAILS = "planted-quality.md"
-HOUR_MS = 3_600_000
 
 
 def window_ms(config: Config) -> tuple[int, int]:

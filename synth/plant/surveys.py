@@ -9,9 +9,10 @@ from synth import rng as streams
 from synth import schema, tables
 from synth.config import Config
 from synth.plant import Context
+from synth.units import DAY, DAY_MS
 from synth.world.events import E
 from synth.world.log import Log
-from synth.world.population import DAY, DAY_MS, Users, choose
+from synth.world.population import Users, choose
 
 NAME = "surveys"
 TITLE = "Survey response bias: heavier users answer the in-app satisfaction survey more"

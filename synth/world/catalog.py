@@ -9,6 +9,7 @@ import numpy as np
 
 from synth import rng as streams
 from synth.config import Config
+from synth.units import DAY, HOUR
 from synth.world import population
 
 CATEGORIES = ("comedy", "music", "dance", "food", "sports", "gaming", "beauty", "education", "pets", "travel")
@@ -41,7 +42,7 @@ def build_catalog(config: Config, rng: np.random.Generator) -> Catalog:
         creator_index=creators,
         category=rng.choice(len(CATEGORIES), n, p=CATEGORY_WEIGHTS).astype(np.int8),
         duration_s=video_durations(rng, n),
-        posted_s=-rng.integers(3_600, config.established_history_days * 86_400, n),
+        posted_s=-rng.integers(HOUR, config.established_history_days * DAY, n),
     )
 
 

@@ -8,8 +8,9 @@ import numpy as np
 
 from synth.config import Config
 from synth.schema import PLATFORMS
+from synth.units import DAY
 from synth.world import releases
-from synth.world.population import DAY, Users
+from synth.world.population import Users
 
 NEVER = np.iinfo(np.int64).max
 PLATFORM = {name: i for i, name in enumerate(PLATFORMS)}  # label -> the code Users.platform holds

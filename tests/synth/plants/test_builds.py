@@ -6,8 +6,9 @@ import pytest
 from synth import rng as streams
 from synth.config import config_for
 from synth.plant.shared import builds
+from synth.units import DAY_MS
 from synth.world import releases
-from synth.world.population import DAY_MS, simulate_users
+from synth.world.population import simulate_users
 from synth.world.releases import calendar as release_calendar
 
 
