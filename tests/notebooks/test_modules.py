@@ -65,7 +65,7 @@ def test_every_exercise_equals_a_fresh_build_of_its_solution():
 def test_every_solution_is_committed_with_the_outputs_of_each_check(module):
     notebook = nbformat.read(SOLUTIONS / f"{module}.ipynb", as_version=4)
     for cell in check_cells(notebook):
-        assert re.search(r": correct \(", shown(cell)), f"{module}: re-execute it (tests/notebooks/execute.py)"
+        assert re.search(r": correct \(", shown(cell)), f"{module}: re-execute it (make solutions)"
 
 
 @pytest.mark.parametrize("module", MODULES)
