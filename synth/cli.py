@@ -210,6 +210,12 @@ COMMANDS = {"build": _build, "info": _info, "report": _report, "truth": _truth, 
             "schema": _schema}
 
 
+def closed_pipe() -> int:
+    """The exit code when a reader such as `| head` stopped reading early: quietly, as SIGPIPE would end us."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush at exit either
+    return 128 + 13
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the `synth` command line; returns the exit code."""
     try:
@@ -217,7 +223,11 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:  # --help, or a usage error already reported in one line
         return int(exc.code or 0)
     try:
-        return COMMANDS[args.command](args)
+        code = COMMANDS[args.command](args)
+        sys.stdout.flush()  # here, not at exit: a closed pipe is then ours to handle
+        return code
+    except BrokenPipeError:
+        return closed_pipe()
     except (UsageError, DatasetError) as exc:
         print(f"synth {args.command}: {exc}", file=sys.stderr)
         return USAGE_ERROR

@@ -1,4 +1,4 @@
-"""Realism statistics of a dataset, by the project's metric definitions (docs: CURRICULUM.md)."""
+"""Realism statistics of a dataset, by the metric definitions the modules teach (docs/model.md)."""
 
 from __future__ import annotations
 

@@ -232,3 +232,13 @@ def test_schema_prints_ddl_that_creates_every_table(capsys: pytest.CaptureFixtur
     con.execute(out)
     tables = {n for (n,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
     assert tables == {t.name for t in schema.TABLES}
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly() -> None:
+    """`synth schema --markdown | head` with head gone: no BrokenPipe traceback, SIGPIPE's exit code."""
+    command = subprocess.Popen([sys.executable, "-m", "synth", "schema", "--markdown"], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+    assert command.stdout is not None and command.stderr is not None
+    command.stdout.close()
+    errors = command.stderr.read()
+    assert (command.wait(), errors) == (141, b"")
