@@ -134,7 +134,7 @@ def dataset_info(dataset: str | Path | None = None) -> dict[str, str]:
 
     try:
         con = synth.connect(dataset)
-    except Exception as error:  # synth's errors already say how to fix them
+    except synth.DatasetError as error:  # synth's errors already say how to fix them
         raise GraderError(str(error)) from None
     try:
         return require_checksum(synth.info(con), synth.dataset_path(dataset))

@@ -262,7 +262,7 @@ def start(
     path = synth.dataset_path(dataset).resolve()
     try:
         db = synth.connect(dataset)  # not `path`: synth words its message by where the path came from
-    except Exception as error:  # synth's errors say how to get a dataset; show only that
+    except synth.DatasetError as error:  # synth's errors say how to get a dataset; show only that
         raise GraderError(str(error)) from None
     try:
         info = require_checksum(synth.info(db), path)
