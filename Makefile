@@ -30,6 +30,7 @@ lab: install data
 # keeps the key-building message out of those outputs.
 test: install data
 	$(BIN)/ruff check synth grader tests benchmarks
+	$(BIN)/mypy
 	$(BIN)/grader key
 	$(BIN)/pytest
 

@@ -63,7 +63,7 @@ class Recorder:
         """Register a question's spec (and the planted truth an interval must cover)."""
         if question.id in self.specs:
             raise RecordError(f"question {question.id!r} is declared twice; give each question its own id")
-        entry = {"spec": spec_to_json(question), "truth": truth, "expected": None, "mistakes": []}
+        entry: dict[str, Any] = {"spec": spec_to_json(question), "truth": truth, "expected": None, "mistakes": []}
         self.specs[question.id] = question
         self.entries[question.id] = entry
         self.manifest["questions"].append(entry)

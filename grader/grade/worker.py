@@ -37,10 +37,12 @@ class GradingShell(InteractiveShell):
 
     def init_display_formatter(self) -> None:
         super().init_display_formatter()
+        formatter = self.display_formatter
+        assert formatter is not None  # the call above made it
         # Outputs are never shown to anyone: formatting a DataFrame or running a relation for display is waste.
-        self.display_formatter.active_types = []
-        self.display_formatter.mimebundle_formatter.enabled = False
-        self.display_formatter.ipython_display_formatter.enabled = False
+        formatter.active_types = []
+        formatter.mimebundle_formatter.enabled = False
+        formatter.ipython_display_formatter.enabled = False
 
     @contextmanager
     def _tee(self, channel: str) -> Iterator[None]:
@@ -104,7 +106,7 @@ class _Channel:
             os._exit(71)
 
 
-def _short(text: str) -> str:
+def _short(text: object) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= _SHORT else text[: _SHORT - 3] + "..."
 

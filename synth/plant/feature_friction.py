@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import timedelta
+from typing import Any
 
 import numpy as np
 
@@ -160,7 +161,7 @@ def expected(config: Config, tally: dict[str, float]) -> dict:
     """Step conversion by segment and version period, and the creation survey's true and naive CSAT changes."""
     p = config.feature_friction
     released = release_ms(config)
-    conversion = {}
+    conversion: dict[str, dict[str, Any]] = {}
     for s in SEGMENTS:
         conversion[s] = {}
         for period in PERIODS:

@@ -31,7 +31,7 @@ def client(value: Log, ctx: Context, users: Users) -> Log:
     offset_s = geography.utc_to_local(utc_s, users.tz[user], config.window_start, config.scale.days) - utc_s
     ts = value.ts_ms.copy()
     ts[hit] += offset_s * 1000
-    ctx.count(NAME, "affected_users", np.count_nonzero(np.bincount(user)))
+    ctx.count(NAME, "affected_users", float(np.count_nonzero(np.bincount(user))))
     # the shift's distribution, in quarter hours (every UTC offset is a multiple of 15 minutes)
     quarters = offset_s // 900
     west = int(quarters.min(initial=0))  # offsets west of UTC are negative; bincount counts from 0

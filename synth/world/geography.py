@@ -62,7 +62,9 @@ def timezone_choice(country: np.ndarray, u: np.ndarray) -> np.ndarray:
 
 def _offset_s(moment: datetime, tz: ZoneInfo, wall_clock: bool) -> int:
     aware = moment.replace(tzinfo=tz) if wall_clock else moment.replace(tzinfo=UTC).astimezone(tz)
-    return int(aware.utcoffset().total_seconds())
+    offset = aware.utcoffset()
+    assert offset is not None  # an aware datetime always has one
+    return int(offset.total_seconds())
 
 
 @lru_cache(maxsize=16)
