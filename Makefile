@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DATA   := datasets/clipstream.duckdb
 
-.PHONY: install lab test data bench progress clean
+.PHONY: install lab test data solutions bench progress clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,8 +33,14 @@ lab: install data
 # keeps the key-building message out of those outputs.
 test: install data
 	$(BIN)/ruff check synth grader tests benchmarks
+	$(BIN)/mypy
 	$(BIN)/grader key
 	$(BIN)/pytest
+
+# After a change to synth/, a solution or feedback wording: rebuild the keys, re-execute the solutions in place
+# (their outputs are what nbval checks) and rebuild the exercises. MODULES="01_active_users ..." limits it.
+solutions: install data
+	$(BIN)/python -m grader.reexecute $(MODULES)
 
 # The virtualenv's commands are not on a student's PATH: this works as typed from the checkout.
 progress: install

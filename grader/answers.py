@@ -6,7 +6,7 @@ import datetime as dt
 import decimal
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import duckdb
@@ -16,8 +16,8 @@ import pyarrow as pa
 
 from grader.compare.choices import option_key
 from grader.compare.tables import column_key, positional_name
-from grader.feedback import iso_text
 from grader.spec import Choice, Figure, Interval, Kind, Question, Scalar, Set, Statement, Table
+from grader.values import iso_text
 
 Data = pd.DataFrame | float | int | str | bool | list | tuple | dict
 _ARROW_MAGIC = b"ARROW1"
@@ -401,7 +401,7 @@ def _number_or_text(label: str) -> float | str:
 
 def _floats(values: Any) -> list:
     """Numbers as a JSON-ready list, None where the value is missing."""
-    array = np.ma.filled(np.ma.masked_invalid(np.ma.asarray(values, dtype=float)), np.nan)
+    array: np.ndarray = np.ma.filled(np.ma.masked_invalid(np.ma.asarray(values, dtype=float)), np.nan)
     return [None if math.isnan(v) else v for v in array.tolist()]
 
 
@@ -467,7 +467,8 @@ def _scatter_series(ax: Any) -> list[dict]:
     series = []
     for collection in ax.collections:
         if isinstance(collection, PathCollection):
-            offsets = np.ma.filled(np.ma.asarray(collection.get_offsets(), dtype=float), np.nan).reshape(-1, 2)
+            offsets: np.ndarray = np.ma.filled(np.ma.asarray(collection.get_offsets(), dtype=float),
+                                               np.nan).reshape(-1, 2)
             x, y = _positions(ax.xaxis, offsets[:, 0]), _floats(offsets[:, 1])
             series.append({"label": _label(collection), "kind": "scatter", "x": x, "y": y})
     return series
@@ -526,7 +527,7 @@ def _twins(ax: Any) -> list:
     return [ax, *others]
 
 
-_CONVERTERS = {
+_CONVERTERS: dict[type, Callable[[Any, Any], Any]] = {
     Table: _table,
     Scalar: _scalar,
     Set: _set,

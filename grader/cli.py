@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from grader.paths import GraderError
+from synth.cli import closed_pipe
 
 DESCRIPTION = """\
 Exercises for the Product Metrics Sandbox.
@@ -67,7 +68,7 @@ def _workspace(args: argparse.Namespace) -> int:
 
 def _progress(args: argparse.Namespace) -> int:
     import grader
-    from grader.progress import progress_path
+    from grader.ledger import progress_path
 
     print(repr(grader.progress(args.module)))
     print(f"(kept in {progress_path()})")
@@ -143,7 +144,11 @@ def main(argv: list[str] | None = None) -> int:
     """Run the CLI; problems print one line and exit 2."""
     args = parser().parse_args(argv)
     try:
-        return args.run(args)
+        code = args.run(args)
+        sys.stdout.flush()  # here, not at exit: a closed pipe is then ours to handle
+        return code
+    except BrokenPipeError:
+        return closed_pipe()
     except GraderError as error:
         print(f"grader {args.verb}: {error}", file=sys.stderr)
         return 2

@@ -74,7 +74,7 @@ class Recorder:
         """Register a question's spec (and the planted truth an interval must cover)."""
         if question.id in self.specs:
             raise RecordError(f"question {question.id!r} is declared twice; give each question its own id")
-        entry = {"spec": spec_to_json(question), "truth": truth, "expected": None, "mistakes": []}
+        entry: dict[str, Any] = {"spec": spec_to_json(question), "truth": truth, "expected": None, "mistakes": []}
         self.specs[question.id] = question
         self.entries[question.id] = entry
         self.manifest["questions"].append(entry)
@@ -145,7 +145,7 @@ def dataset_info(dataset: str | Path | None = None) -> dict[str, str]:
 
     try:
         con = synth.connect(dataset)
-    except Exception as error:  # synth's errors already say how to fix them
+    except synth.DatasetError as error:  # synth's errors already say how to fix them
         raise GraderError(str(error)) from None
     try:
         return require_checksum(synth.info(con), synth.dataset_path(dataset))

@@ -272,7 +272,7 @@ def kind_name(kind: Kind) -> str:
 
 def spec_to_json(question: Question) -> dict[str, Any]:
     """The question as a JSON-ready dict; `spec_from_json` reverses it."""
-    kind = {"type": kind_name(question.kind)}
+    kind: dict[str, Any] = {"type": kind_name(question.kind)}
     for f in fields(question.kind):
         value = getattr(question.kind, f.name)
         if f.name == "facts":

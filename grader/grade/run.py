@@ -36,7 +36,7 @@ from grader.grade.hidden import (
 )
 from grader.grade.module import Module, load_module
 from grader.grade.pool import Job, Pool, PoolError
-from grader.grade.protocol import number
+from grader.grade.protocol import FAILED, number, of_kind
 from grader.grade.report import LOG, Log, Report, existing_rows, summary
 from grader.grade.sandbox import Confinement, enforced, landlock_abi
 from grader.grade.scoring import Result, not_run, score
@@ -417,7 +417,7 @@ class _Batch:
             return
         seed = subject
         self.busy.discard(seed)
-        failed = next((e.get("error") for e in job.events if e.get("t") == "failed"), None)
+        failed = next((e.get("error") for e in of_kind(job.events, FAILED)), None)
         if job.lost and seed not in self.retried:
             self.retried.add(seed)
             return  # the seed is still needed, so _next() starts it again

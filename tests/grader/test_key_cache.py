@@ -11,7 +11,7 @@ import shutil
 
 import duckdb
 import pytest
-from notebook_support import SOLUTIONS
+from support.fixture_modules import SOLUTIONS
 
 import grader
 import grader.key

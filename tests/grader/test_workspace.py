@@ -9,7 +9,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
-from notebook_support import EXERCISES
+from support.fixture_modules import EXERCISES
 
 from grader.cli import main
 from grader.paths import GraderError, repo_root

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import EXERCISES, MODULES, SOLUTIONS
+from support.modules import EXERCISES, MODULES, SOLUTIONS
 
 from grader.cli import main
 from grader.grade import HIDDEN_SCALE

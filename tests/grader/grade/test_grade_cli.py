@@ -12,9 +12,9 @@ from datetime import timedelta
 
 import nbformat
 import pytest
-from conftest import MODULE, copy_notebook, make_corpus
 from nbformat.v4 import new_code_cell, new_notebook
-from notebook_support import EXERCISES, SOLUTIONS
+from support.fixture_modules import EXERCISES, SOLUTIONS
+from support.grading import MODULE, copy_notebook, make_corpus
 
 from grader.cli import main
 from grader.grade import HIDDEN_SCALE

@@ -6,7 +6,7 @@ import json
 import os
 
 import pytest
-from conftest import CORPUS, MODULE, TIMEOUT_S, leftover_sleepers, make_corpus
+from support.grading import CORPUS, MODULE, TIMEOUT_S, leftover_sleepers, make_corpus
 
 from grader.answers import to_data
 from grader.compare import compare

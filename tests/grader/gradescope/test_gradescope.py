@@ -15,7 +15,7 @@ import zipfile
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell
-from notebook_support import EXERCISES, SOLUTIONS
+from support.fixture_modules import EXERCISES, SOLUTIONS
 
 from grader.cli import main
 
