@@ -247,9 +247,12 @@ def load_key(
         solution: Path | None = solution_path(module, solutions)
     except GraderError:
         solution = None  # a key shipped without its solution is still usable while the dataset matches
-    key, reason = (None, "a rebuild was asked for") if rebuild else find_key(module, dataset, info, solution)
-    if key is not None:
-        return key
+    reason = "a rebuild was asked for"
+    if not rebuild:
+        found = find_key(module, dataset, info, solution)
+        if found[0] is not None:
+            return found[0]
+        reason = found[1]
     if solution is None:
         raise GraderError(f"cannot build the answer key of {module}: {reason} and there is no solution notebook "
                           f"{solutions_dir(solutions) / (module + '.ipynb')}")
