@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DATA   := datasets/clipstream.duckdb
 
-.PHONY: install lab test data bench progress clean
+.PHONY: install lab test data solutions bench progress clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,15 +23,24 @@ data: $(DATA)
 # Jupyter refuses to run as root unless told; containers and cloud machines often are root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
+# Students work on their own copies in my-work/ (git-ignored): made on first run, never overwritten, new modules
+# added after an update, so `git pull` never conflicts with their work.
 lab: install data
-	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb
+	$(BIN)/grader workspace
+	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/my-work/00_start_here.ipynb
 
 # nbval compares solutions/ with their stored outputs on the default dataset; building the answer keys first
 # keeps the key-building message out of those outputs.
 test: install data
 	$(BIN)/ruff check synth grader tests benchmarks
+	$(BIN)/mypy
 	$(BIN)/grader key
 	$(BIN)/pytest
+
+# After a change to synth/, a solution or feedback wording: rebuild the keys, re-execute the solutions in place
+# (their outputs are what nbval checks) and rebuild the exercises. MODULES="01_active_users ..." limits it.
+solutions: install data
+	$(BIN)/python -m grader.reexecute $(MODULES)
 
 # The virtualenv's commands are not on a student's PATH: this works as typed from the checkout.
 progress: install

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-# `progress` the function deliberately shadows the submodule of the same name on the package.
-from grader.progress import progress
+from grader.ledger import progress
 
 if TYPE_CHECKING:
     from grader.session import mistake, question, start

@@ -2,50 +2,40 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import decimal
 import html
-import math
-from typing import TYPE_CHECKING, Any
-
-import numpy as np
-import pandas as pd
-
-if TYPE_CHECKING:
-    from grader.outcome import Outcome
-
-_MAX_TEXT = 60
+from collections.abc import Sequence
+from typing import Protocol
 
 
-def iso_text(value: dt.date) -> str:
-    """A date or timestamp as ISO text, in UTC; midnight timestamps read as their date."""
-    if not isinstance(value, dt.datetime):
-        return value.isoformat()
-    ts = pd.Timestamp(value)
-    if ts.tzinfo is not None:
-        ts = ts.tz_convert("UTC").tz_localize(None)
-    return ts.date().isoformat() if ts == ts.normalize() else ts.isoformat(sep=" ")
+class Shown(Protocol):
+    """What the renderers read of an Outcome; a protocol, so that outcome.py can display itself through them."""
 
+    @property
+    def question_id(self) -> str: ...
 
-def format_value(value: Any) -> str:
-    """A short, stable rendering of one value for feedback: NULL for missing, dates without midnight times."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return "NULL"
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float):
-        if math.isnan(value):
-            return "NULL"
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else f"{value:.8g}"
-    if isinstance(value, bool | int | decimal.Decimal):
-        return str(value)
-    if isinstance(value, dt.date):
-        return iso_text(value)
-    if isinstance(value, str):
-        text = value if len(value) <= _MAX_TEXT else value[: _MAX_TEXT - 1] + "…"
-        return repr(text)
-    text = str(value)
-    return text if len(text) <= _MAX_TEXT else text[: _MAX_TEXT - 1] + "…"
+    @property
+    def passed(self) -> bool: ...
+
+    @property
+    def score(self) -> float: ...
+
+    @property
+    def points(self) -> float: ...
+
+    @property
+    def summary(self) -> str: ...
+
+    @property
+    def details(self) -> Sequence[str]: ...
+
+    @property
+    def mistake(self) -> str | None: ...
+
+    @property
+    def hint(self) -> str: ...
+
+    @property
+    def more_help(self) -> str: ...
 
 
 def _points(value: float) -> str:
@@ -53,19 +43,19 @@ def _points(value: float) -> str:
     return f"{round(value, 2):g}"
 
 
-def _header(outcome: Outcome) -> str:
+def _header(outcome: Shown) -> str:
     """'<id>: correct (1/1 point)' or 'not yet'."""
     status = "correct" if outcome.passed else "not yet"
     unit = "point" if outcome.points == 1 else "points"
     return f"{outcome.question_id}: {status} ({_points(outcome.score)}/{_points(outcome.points)} {unit})"
 
 
-def _summary(outcome: Outcome) -> str:
+def _summary(outcome: Shown) -> str:
     """The summary line, labelled when it names a known mistake."""
     return f"Known mistake: {outcome.summary}" if outcome.mistake else outcome.summary
 
 
-def render_text(outcome: Outcome) -> str:
+def render_text(outcome: Shown) -> str:
     """Plain-text feedback for terminals and logs."""
     lines = [_header(outcome), f"  {_summary(outcome)}"]
     lines += [f"  - {detail}" for detail in outcome.details]
@@ -79,7 +69,7 @@ def render_text(outcome: Outcome) -> str:
 _COLOURS = {True: ("#2e7d32", "#f1f8e9", "&#10003; Correct"), False: ("#e65100", "#fff3e0", "Not yet")}
 
 
-def render_html(outcome: Outcome) -> str:
+def render_html(outcome: Shown) -> str:
     """A compact HTML box: pass / not yet, what differs, and the hint; all content escaped."""
     border, background, status = _COLOURS[outcome.passed]
     unit = "point" if outcome.points == 1 else "points"

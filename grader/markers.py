@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import re
 import textwrap
+from collections.abc import Sequence
 
 from grader.paths import GraderError
 
@@ -92,7 +93,7 @@ def _binds_names(target: ast.expr) -> bool:
     return isinstance(target, ast.Name)
 
 
-def _scaffold_line(indent: str, targets: list[ast.expr], code: str, desc: str) -> str:
+def _scaffold_line(indent: str, targets: Sequence[ast.expr], code: str, desc: str) -> str:
     comment = YOUR_CODE + (f": {desc}" if desc else "")
     if not targets:
         return f"{indent}...  {comment}"
@@ -110,7 +111,8 @@ def _block_scaffold(begin_line: str, body: list[str], markdown: bool) -> str:
         statements = ast.parse(code).body
     except SyntaxError:  # e.g. IPython magics: no assignment to scaffold, only the comment
         statements = []
-    binding = [s for s in statements if isinstance(s, ast.Assign) and all(_binds_names(t) for t in s.targets)]
+    binding: list[ast.Assign | ast.AnnAssign] = [
+        s for s in statements if isinstance(s, ast.Assign) and all(_binds_names(t) for t in s.targets)]
     binding += [s for s in statements if isinstance(s, ast.AnnAssign) and _binds_names(s.target)]
     last = max(binding, key=lambda s: s.lineno, default=None)
     targets = [] if last is None else (last.targets if isinstance(last, ast.Assign) else [last.target])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from grader.feedback import render_html, render_text
 from grader.spec import Question
 
 
@@ -41,13 +42,9 @@ class Outcome:
         return self.passed
 
     def __repr__(self) -> str:
-        from grader.feedback import render_text
-
         return render_text(self)
 
     def _repr_html_(self) -> str:
-        from grader.feedback import render_html
-
         return render_html(self)
 
 

@@ -75,7 +75,7 @@ class Session:
 
     def _with_help(self, question: Question, outcome: Outcome, record: bool) -> Outcome:
         """A wrong answer's outcome with the latest hint seen and how to ask for more (remembered as seen)."""
-        from grader.progress import record_reveal
+        from grader.ledger import record_reveal
         from grader.reveal import more_help, shown_hint
 
         if not question.hint:
@@ -88,7 +88,7 @@ class Session:
 
     def _hints_seen(self, question_id: str) -> int:
         """How many hints of a question the learner has seen (0 when the progress file cannot say)."""
-        from grader.progress import hints_revealed
+        from grader.ledger import hints_revealed
 
         return self._progress(hints_revealed, self.module, question_id) or 0
 
@@ -109,7 +109,7 @@ class Session:
 
     def hint(self, question_id: Any) -> Note:
         """The next hint of a question (the last one again once all were seen); remembered in the progress file."""
-        from grader.progress import record_reveal
+        from grader.ledger import record_reveal
         from grader.reveal import Note, hint_note
 
         question = self.question(question_id)
@@ -123,7 +123,7 @@ class Session:
 
     def solution(self, question_id: Any) -> Note:
         """The reference solution of one question from the answer key; remembered in the progress file."""
-        from grader.progress import record_reveal
+        from grader.ledger import record_reveal
         from grader.reveal import Note, solution_note
 
         question = self.question(question_id)
@@ -149,7 +149,7 @@ class Session:
         return Outcome(question_id, True, question.points, question.points, "Recorded as the answer key.")
 
     def _record_progress(self, outcome: Outcome) -> None:
-        from grader.progress import record
+        from grader.ledger import record
 
         self._progress(record, self.module, outcome.question_id, outcome.passed, outcome.score, outcome.points)
 
@@ -262,7 +262,7 @@ def start(
     path = synth.dataset_path(dataset).resolve()
     try:
         db = synth.connect(dataset)  # not `path`: synth words its message by where the path came from
-    except Exception as error:  # synth's errors say how to get a dataset; show only that
+    except synth.DatasetError as error:  # synth's errors say how to get a dataset; show only that
         raise GraderError(str(error)) from None
     try:
         info = require_checksum(synth.info(db), path)

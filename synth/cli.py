@@ -89,8 +89,10 @@ def _parser() -> argparse.ArgumentParser:
                        "instructors; students' dataset files contain none of it.")
     p.add_argument("path", nargs="?", type=Path, help="dataset file (default: the current dataset)")
 
-    sub.add_parser("plants", help="list the phenomena a build plants",
-                   description="List every planted phenomenon: its name (for --no-plant), module and title.")
+    p = sub.add_parser("plants", help="list the phenomena a build plants",
+                       description="List every planted phenomenon: its name (for --no-plant), module and title; "
+                       "with --markdown the table docs/instructors/planted.md holds.")
+    p.add_argument("--markdown", action="store_true", help="print the instructors' table of plants as Markdown")
 
     p = sub.add_parser("schema", help="print the schema (DDL, or the data dictionary)",
                        description="Print the CREATE TABLE statements, or with --markdown the data "
@@ -186,8 +188,11 @@ def _truth(args: argparse.Namespace) -> int:
 
 
 def _plants(args: argparse.Namespace) -> int:
-    from synth.plant import plants
+    from synth.plant import markdown, plants
 
+    if args.markdown:
+        print(markdown(), end="")
+        return 0
     for p in plants():
         print(f"{p.NAME:22s} {p.MODULE:26s} {p.TITLE}")
     return 0
@@ -205,6 +210,12 @@ COMMANDS = {"build": _build, "info": _info, "report": _report, "truth": _truth, 
             "schema": _schema}
 
 
+def closed_pipe() -> int:
+    """The exit code when a reader such as `| head` stopped reading early: quietly, as SIGPIPE would end us."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush at exit either
+    return 128 + 13
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the `synth` command line; returns the exit code."""
     try:
@@ -212,7 +223,11 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:  # --help, or a usage error already reported in one line
         return int(exc.code or 0)
     try:
-        return COMMANDS[args.command](args)
+        code = COMMANDS[args.command](args)
+        sys.stdout.flush()  # here, not at exit: a closed pipe is then ours to handle
+        return code
+    except BrokenPipeError:
+        return closed_pipe()
     except (UsageError, DatasetError) as exc:
         print(f"synth {args.command}: {exc}", file=sys.stderr)
         return USAGE_ERROR

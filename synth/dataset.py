@@ -61,10 +61,10 @@ def connect(path: str | os.PathLike[str] | None = None) -> duckdb.DuckDBPyConnec
         except duckdb.Error as exc:
             raise DatasetError(not_dataset) from exc
         con.execute(f"USE {CATALOG}")
-        has_info = con.execute(
-            "SELECT count(*) FROM duckdb_tables() WHERE database_name = ? AND table_name = 'dataset_info'",
+        has_info = one(
+            con, "SELECT count(*) FROM duckdb_tables() WHERE database_name = ? AND table_name = 'dataset_info'",
             [CATALOG],
-        ).fetchone()[0]
+        )[0]
         if not has_info:
             raise DatasetError(not_dataset)
         # Students' results must not depend on the machine's zone.
@@ -136,6 +136,14 @@ def _register_display() -> None:
     formatters: Any = shell.display_formatter.formatters
     formatters["text/html"].for_type(duckdb.DuckDBPyRelation, lambda rel: _shown(rel)[1])
     formatters["text/plain"].for_type(duckdb.DuckDBPyRelation, lambda rel, p, cycle: p.text(_shown(rel)[0]))
+
+
+def one(con: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -> tuple[Any, ...]:
+    """The row of a query that always returns one (an aggregate without GROUP BY)."""
+    row = con.execute(sql, params).fetchone()
+    if row is None:
+        raise ValueError(f"no row from a query that always has one: {sql}")
+    return row
 
 
 def info(con: duckdb.DuckDBPyConnection) -> dict[str, str]:

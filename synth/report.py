@@ -12,6 +12,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from synth import stats  # noqa: E402
+from synth.dataset import one  # noqa: E402
 
 SESSION_HIST_CAP_MIN = 60  # longer sessions go in the last bar
 
@@ -32,7 +33,7 @@ def row_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         "SELECT table_name FROM information_schema.tables "
         "WHERE table_catalog = current_database() AND table_schema = 'main' ORDER BY table_name"
     ).fetchall()]
-    return {n: con.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
+    return {n: one(con, f'SELECT count(*) FROM "{n}"')[0] for n in names}
 
 
 def format_counts(counts: dict[str, int]) -> str:

@@ -5,43 +5,22 @@ Planted phenomena hook into the stages (synth/plant); with every plant disabled 
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 import pyarrow as pa
 
 from synth import plant, tables
 from synth import rng as streams
 from synth.config import Config
+from synth.units import DAY, DAY_MS
 from synth.world import diurnal, geography, names, releases
 from synth.world.activity import Days, day_start_s, living_days
-from synth.world.catalog import CATEGORIES, Catalog, build_catalog, video_durations
+from synth.world.catalog import CATEGORIES, catalog, video_durations
 from synth.world.events import E, plan_sessions, session_events
 from synth.world.log import Log
-from synth.world.population import DAY, DAY_MS, Users, simulate_users
+from synth.world.population import Users, simulate_users
 from synth.world.sessions import draw_sessions, space_out
 
 SERVER_NAMES = np.isin(np.arange(len(E)), [E[n] for n in ("like", "comment", "follow", "post_publish", "purchase")])
-
-
-@lru_cache(maxsize=4)
-def catalog(config: Config) -> Catalog:
-    """The pre-window video catalogue (the same in every process)."""
-    return build_catalog(config, streams.stream(config.seed, streams.CATALOG))
-
-
-def release_calendar(config: Config) -> tuple[np.ndarray, ...]:
-    """Release times per platform, seconds since the window start."""
-    return tuple(releases.release_seconds(config.window_start, config.scale.days, p) for p in range(2))
-
-
-def version_names(config: Config) -> list[str]:
-    """Labels of every version on the calendar."""
-    n = max(len(r) for r in release_calendar(config))
-    if n > releases.LABELLED:
-        raise ValueError(f"the window needs {n} app versions, but the schema labels {releases.LABELLED}: "
-                         "raise releases.LABELLED")
-    return releases.version_names(n)
 
 
 def background_pushes(users: Users, days: Days, config: Config, rng: np.random.Generator
@@ -67,14 +46,14 @@ def clean_log(users: Users, days: Days, ctx: plant.Context, rng: np.random.Gener
     bg_user, bg_ms = background_pushes(users, days, config, rng)
     user = np.concatenate([sessions.user[ev.session], sessions.user[opened], bg_user])
     ts_ms = np.concatenate([start_ms[ev.session] + ev.offset_ms,
-                            start_ms[opened] - rng.integers(5_000, 900_000, len(opened)), bg_ms])
+                            start_ms[opened] - rng.integers(*config.push_lead_ms, len(opened)), bg_ms])
     n_push = len(opened) + len(bg_user)
     none = np.full(n_push, -1)
     log = Log(
         user=user, seq=np.arange(len(user)), ts_ms=ts_ms,
         name=np.concatenate([ev.name, np.full(n_push, E["push_received"], dtype=np.int8)]),
-        received_ms=ts_ms + (config.upload_delay_median_s * 1000 * rng.lognormal(0.0, 0.9, len(user))).astype(
-            np.int64),
+        received_ms=ts_ms + (config.upload_delay_median_s * 1000
+                             * rng.lognormal(0.0, config.upload_delay_sigma, len(user))).astype(np.int64),
         video=np.concatenate([ev.video, none]), watch=np.concatenate([ev.watch_ms, none]),
         amount=np.concatenate([ev.amount_cents, none]), session=np.concatenate([ev.session, none]),
     )
@@ -114,13 +93,13 @@ def simulate_block(config: Config, block: int) -> dict[str, pa.Table]:
     server = plant.apply("server", log.take(SERVER_NAMES[log.name]), ctx, users)
     client = plant.apply("client", log, ctx, users)
 
-    calendar = release_calendar(config)
+    calendar = releases.calendar(config)
     lag = users.adoption_lag_s
     end_version = releases.version_at(np.full(len(users), config.scale.days * DAY), users.platform, lag, calendar)
     # the app version is the one that really ran, whatever the device clock then wrote into event_ts
     true_version = releases.version_at(log.ts_ms // 1000, users.platform[log.user], lag[log.user], calendar)
     client_version = true_version[first_position(log.seq)[client.seq]]
-    labels = version_names(config)
+    labels = releases.labels(config)
     out = {
         "users": tables.users_table(config, users, names.usernames(rng, len(users), config.seed), end_version,
                                     labels),

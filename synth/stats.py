@@ -1,14 +1,15 @@
-"""Realism statistics of a dataset, by the project's metric definitions (docs: CURRICULUM.md)."""
+"""Realism statistics of a dataset, by the metric definitions the modules teach (docs/model.md)."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable
 from datetime import date, datetime
+from typing import Any
 
 import duckdb
 
-from synth.dataset import info
+from synth.dataset import info, one
 
 # An active user did anything but receive a push: push_received is sent by the system.
 ACTIVE = "event_name <> 'push_received'"
@@ -56,7 +57,7 @@ def local_ts(ts: str, tz: str) -> str:
     return f"(({ts}) AT TIME ZONE 'UTC') AT TIME ZONE {tz}"
 
 
-def _number(value: object) -> float:
+def _number(value: Any) -> float:
     return math.nan if value is None else float(value)
 
 
@@ -114,7 +115,7 @@ def dau_by_day(con: duckdb.DuckDBPyConnection) -> list[tuple[date, int]]:
 def dau_mau(con: duckdb.DuckDBPyConnection) -> float:
     """Average of daily DAU/MAU over the window's last 28 UTC days, MAU over the trailing 28 days."""
     start, end = window(con)
-    return _number(con.execute(
+    return _number(one(con,
         f"""
         WITH user_days AS (SELECT DISTINCT user_id, event_ts::DATE AS day FROM events WHERE {ACTIVE}),
         spine AS (
@@ -129,32 +130,32 @@ def dau_mau(con: duckdb.DuckDBPyConnection) -> float:
         SELECT avg(dau / mau) FROM daily WHERE mau > 0
         """,
         {"start": start, "end": end},
-    ).fetchone()[0])
+    )[0])
 
 
 def _active_user_days(con: duckdb.DuckDBPyConnection) -> int:
-    return con.execute(
+    return one(con,
         f"SELECT count(*) FROM (SELECT DISTINCT user_id, event_ts::DATE FROM events WHERE {ACTIVE})"
-    ).fetchone()[0]
+    )[0]
 
 
 def sessions_per_dau(con: duckdb.DuckDBPyConnection) -> float:
     """Sessions (30-minute gap) per active user-day: all sessions / all UTC active user-days."""
-    sessions = con.execute(f"WITH {SESSIONS} SELECT count(*) FROM sessions").fetchone()[0]
+    sessions = one(con, f"WITH {SESSIONS} SELECT count(*) FROM sessions")[0]
     days = _active_user_days(con)
     return sessions / days if days else math.nan
 
 
 def median_session_minutes(con: duckdb.DuckDBPyConnection) -> float:
     """Median session duration in minutes (last event - first event; a single-event session is 0)."""
-    return _number(con.execute(
+    return _number(one(con,
         f"WITH {SESSIONS} SELECT median(epoch(end_ts - start_ts)) / 60 FROM sessions"
-    ).fetchone()[0])
+    )[0])
 
 
 def watch_minutes_per_dau(con: duckdb.DuckDBPyConnection) -> float:
     """Minutes of video watched per active user-day (UTC days)."""
-    watch_ms = con.execute("SELECT coalesce(sum(watch_ms), 0) FROM events").fetchone()[0]
+    watch_ms = one(con, "SELECT coalesce(sum(watch_ms), 0) FROM events")[0]
     days = _active_user_days(con)
     return watch_ms / 60_000 / days if days else math.nan
 
@@ -185,7 +186,7 @@ def weekend_uplift(con: duckdb.DuckDBPyConnection) -> float:
     The window's first and last dates are left out: in some zones they are only partly inside it.
     """
     start, end = window(con)
-    return _number(con.execute(
+    return _number(one(con,
         f"""
         WITH spine AS (
             SELECT unnest(generate_series($start::DATE + 1, $end::DATE - 2, INTERVAL 1 DAY))::DATE AS day),
@@ -198,12 +199,12 @@ def weekend_uplift(con: duckdb.DuckDBPyConnection) -> float:
         SELECT avg(n) FILTER (WHERE isodow(day) >= 6) / avg(n) FILTER (WHERE isodow(day) < 6) - 1 FROM dau
         """,
         {"start": start, "end": end},
-    ).fetchone()[0])
+    )[0])
 
 
 def top_decile_watch_share(con: duckdb.DuckDBPyConnection) -> float:
     """Share of all watch time from the top 10% of users (among users with any watch time)."""
-    return _number(con.execute(
+    return _number(one(con,
         """
         WITH per_user AS (
             SELECT user_id, sum(watch_ms) AS w FROM events WHERE watch_ms > 0 GROUP BY user_id),
@@ -211,18 +212,18 @@ def top_decile_watch_share(con: duckdb.DuckDBPyConnection) -> float:
             SELECT w, row_number() OVER (ORDER BY w DESC) AS rk, count(*) OVER () AS n FROM per_user)
         SELECT (sum(w) FILTER (WHERE rk <= ceil(n * 0.1)))::DOUBLE / sum(w) FROM ranked
         """
-    ).fetchone()[0])
+    )[0])
 
 
 def ever_share(con: duckdb.DuckDBPyConnection, event_name: str) -> float:
     """Share of users active in the window who ever sent `event_name`."""
-    return _number(con.execute(
+    return _number(one(con,
         f"""
         SELECT count(DISTINCT user_id) FILTER (WHERE event_name = $name) / count(DISTINCT user_id)
         FROM events WHERE {ACTIVE}
         """,
         {"name": event_name},
-    ).fetchone()[0])
+    )[0])
 
 
 def realism(con: duckdb.DuckDBPyConnection) -> dict[str, float]:

@@ -11,11 +11,12 @@ import pyarrow.compute as pc
 from synth import rng as streams
 from synth import schema
 from synth.config import Config
+from synth.units import DAY_MS
 from synth.world import geography, releases
 from synth.world.catalog import CATEGORIES, Catalog
 from synth.world.events import E
 from synth.world.log import Log
-from synth.world.population import AGE_BANDS, CHANNELS, DAY_MS, USER_ID_BASE, Users
+from synth.world.population import AGE_BANDS, CHANNELS, USER_ID_BASE, Users
 
 VIDEO_SALT, EVENT_SALT, REQUEST_SALT = 0x71DE0, 0xE7E27, 0x5E4E4
 SERVER_CODES = np.full(len(schema.EVENT_NAMES), -1, dtype=np.int16)
@@ -137,7 +138,7 @@ def catalog_table(config: Config, cat: Catalog) -> pa.Table:
 
 def releases_table(config: Config) -> pa.Table:
     """The release calendar of both platforms."""
-    times = [releases.release_seconds(config.window_start, config.scale.days, p) for p in range(2)]
+    times = releases.calendar(config)
     platform = np.concatenate([np.full(len(t), p) for p, t in enumerate(times)])
     version = np.concatenate([np.arange(len(t)) for t in times])
     return shaped(schema.APP_RELEASES, {

@@ -29,7 +29,7 @@ from tqdm import tqdm
 import synth
 from synth import schema
 from synth.config import Config
-from synth.dataset import truth_path
+from synth.dataset import one, truth_path
 
 TRUTH_PREFIX = "truth."
 TALLY = "truth.tally"  # per-block counts of the plants, summed over blocks into planted_effects
@@ -266,8 +266,8 @@ def planted_effects(config: Config, tally: Tally) -> pa.Table:
         rows["module"].append(p.MODULE)
         # A plant's parameters are the config field named after it (e.g. config.promotion), if any.
         params = getattr(config, p.NAME, None)
-        rows["params"].append(json.dumps(dataclasses.asdict(params) if dataclasses.is_dataclass(params) else {},
-                                         sort_keys=True))
+        fields = dataclasses.asdict(params) if dataclasses.is_dataclass(params) and not isinstance(params, type) else {}
+        rows["params"].append(json.dumps(fields, sort_keys=True))
         rows["expected"].append(json.dumps(p.expected(config, own) if hasattr(p, "expected") else own,
                                            sort_keys=True))
     return pa.table({c: pa.array(v, pa.string()) for c, v in rows.items()})
@@ -294,9 +294,9 @@ def content_checksum(con: duckdb.DuckDBPyConnection) -> str:
             "SELECT column_name FROM information_schema.columns WHERE table_catalog = current_database() "
             "AND table_schema = 'main' AND table_name = ? ORDER BY ordinal_position", [name]
         ).fetchall()]
-        total, rows = con.execute(
+        total, rows = one(con,
             f"SELECT coalesce(sum(hash({', '.join(cols)}))::HUGEINT, 0), count(*) FROM {name}"
-        ).fetchone()
+        )
         digest.update(f"{name}:{','.join(cols)}:{rows}:{total}\n".encode())
     return digest.hexdigest()
 
@@ -350,7 +350,7 @@ def _write(config: Config, blocks: Iterator[dict[str, pa.Table]], path: Path, tr
         _append(truth, "planted_effects", planted_effects(config, store.tally))
         _merge_clean_counts(truth)
         counts = {
-            name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name in ("users", "events", "videos")
+            name: one(con, f"SELECT count(*) FROM {name}")[0] for name in ("users", "events", "videos")
         }
         meta = {
             "seed": str(config.seed),

@@ -10,9 +10,9 @@ from typing import Any
 
 import numpy as np
 
-from grader.feedback import format_value
 from grader.outcome import Verdict
 from grader.spec import Figure
+from grader.values import format_value
 
 
 def _label_key(label: str) -> str:

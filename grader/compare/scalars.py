@@ -8,9 +8,9 @@ from typing import Any
 import numpy as np
 
 from grader.compare.slips import significant_figures, slip
-from grader.feedback import format_value
 from grader.outcome import Verdict
 from grader.spec import Scalar
+from grader.values import format_value
 
 
 def value_kind(value: Any) -> str:

@@ -9,9 +9,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from grader.feedback import format_value
 from grader.outcome import Verdict
 from grader.spec import Set
+from grader.values import format_value
 
 _SHOWN = 5
 

@@ -16,9 +16,9 @@ import pandas as pd
 import pyarrow as pa
 
 from grader.compare.slips import column_slip, decimal_places, significant_figures
-from grader.feedback import format_value
 from grader.outcome import Verdict
 from grader.spec import Table
+from grader.values import format_value
 
 _SHOWN_ROWS = 5
 # Rows left unpaired after the sorted pairing are re-paired one by one only up to this many; beyond it the

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.grade.forkserver import kill_group
-from grader.grade.protocol import FrameReader, ProtocolError
+from grader.grade.protocol import ANSWER, CELL, DONE, RAN, FrameReader, ProtocolError
 
 GRACE_S = 2.0  # after the worker's own alarm, before the grader kills
 STREAM_LIMIT = 128 * 2**20  # bytes one worker may send in total
@@ -73,17 +73,17 @@ class Job:
     def _take(self, frames: list[tuple[dict[str, Any], bytes]], now: float) -> None:
         for header, payload in frames:
             kind = header.get("t")
-            if kind == "answer" and isinstance(header.get("q"), str):
+            if kind == ANSWER and isinstance(header.get("q"), str):
                 self.answers[header["q"]] = (header, payload)
                 continue
-            if kind == "cell" and isinstance(header.get("n"), int):
+            if kind == CELL and isinstance(header.get("n"), int):
                 self.cell, self._cell_started = header["n"], now
                 continue
-            if kind == "ran":
+            if kind == RAN:
                 self._cell_started, self._last_ran = None, header
                 if "error" not in header:
                     continue
-            if kind == "done":
+            if kind == DONE:
                 self.done = header if self._ended() else None
                 continue
             if len(self.events) < _MAX_EVENTS:

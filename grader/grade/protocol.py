@@ -17,6 +17,16 @@ _SIZES = struct.Struct(">II")  # header length, payload length
 MAX_HEADER = 64 * 1024
 MAX_PAYLOAD = 64 * 1024 * 1024
 
+# What a worker's frames say (the header's "t"): an answer (q, via, and its payload), a cell starting (n) or done
+# running (n, and error/kind when it raised or ran out of time), a note for the grade sheet (text), the worker
+# failing before the notebook could run (error), and the end of the notebook (done).
+ANSWER, CELL, RAN, NOTE, FAILED, DONE = "answer", "cell", "ran", "note", "failed", "done"
+
+
+def of_kind(events: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
+    """The events of one kind, in the order they came."""
+    return [event for event in events if event.get("t") == kind]
+
 
 class ProtocolError(Exception):
     """The worker's stream is malformed or larger than allowed; `frames` holds those completed before the fault."""

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from grader.grade.pool import Job
-from grader.grade.protocol import number
+from grader.grade.protocol import FAILED, NOTE, RAN, number, of_kind
 from grader.key import Key
 from grader.outcome import Outcome, outcome_for_error
 from grader.spec import Question
@@ -113,7 +113,7 @@ def _crash(job: Job, cpu_s: int) -> str:
 def _status(job: Job, ran: list[dict[str, Any]], cell_timeout: float, notebook_timeout: float,
             cpu_s: int) -> tuple[str, str]:
     """The row's status and the first part of its reason: what happened to the run as a whole."""
-    failed = next((e for e in job.events if e.get("t") == "failed"), None)
+    failed = next(iter(of_kind(job.events, FAILED)), None)
     if job.lost:
         return "error", "the worker pool died while this notebook ran; grade it again with --resume"
     if job.broken:
@@ -140,10 +140,10 @@ def _status(job: Job, ran: list[dict[str, Any]], cell_timeout: float, notebook_t
 def score(job: Job, key: Key, cell_timeout: float, notebook_timeout: float, cpu_s: int) -> tuple[
         list[Outcome], str, str, list[str]]:
     """(outcomes, status, reason, notes) for a finished grading job."""
-    ran = [e for e in job.events if e.get("t") == "ran" and isinstance(e.get("error"), str)]
+    ran = [e for e in of_kind(job.events, RAN) if isinstance(e.get("error"), str)]
     status, reason = _status(job, ran, cell_timeout, notebook_timeout, cpu_s)
     notes = [f"cell {_n(e)} {_cut(e['error'])}" for e in ran]
-    notes += [_cut(e["text"]) for e in job.events if e.get("t") == "note" and isinstance(e.get("text"), str)]
+    notes += [_cut(e["text"]) for e in of_kind(job.events, NOTE) if isinstance(e.get("text"), str)]
     printed = number((job.done or {}).get("printed"), _MAX_COUNT) or 0
     if printed > _LOUD:
         notes.append(f"the notebook printed {printed / 2**20:.0f} MB of output (not kept)")

@@ -37,10 +37,12 @@ class GradingShell(InteractiveShell):
 
     def init_display_formatter(self) -> None:
         super().init_display_formatter()
+        formatter = self.display_formatter
+        assert formatter is not None  # the call above made it
         # Outputs are never shown to anyone: formatting a DataFrame or running a relation for display is waste.
-        self.display_formatter.active_types = []
-        self.display_formatter.mimebundle_formatter.enabled = False
-        self.display_formatter.ipython_display_formatter.enabled = False
+        formatter.active_types = []
+        formatter.mimebundle_formatter.enabled = False
+        formatter.ipython_display_formatter.enabled = False
 
     @contextmanager
     def _tee(self, channel: str) -> Iterator[None]:
@@ -104,7 +106,7 @@ class _Channel:
             os._exit(71)
 
 
-def _short(text: str) -> str:
+def _short(text: object) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= _SHORT else text[: _SHORT - 3] + "..."
 
@@ -158,7 +160,7 @@ class _Notebook:
         """Convert and send one answer; an unusable answer is sent as its sentence for the student."""
         from grader.answers import AnswerError, NotAnswered, dump, to_data
 
-        header: dict[str, Any] = {"t": "answer", "q": question_id, "via": via}
+        header: dict[str, Any] = {"t": protocol.ANSWER, "q": question_id, "via": via}
         payload = b""
         try:
             payload = dump(to_data(self.questions[question_id].kind, None if raw is _MISSING else raw))
@@ -179,7 +181,7 @@ class _Notebook:
     def check(self, question_id: Any = _MISSING, answer: Any = _MISSING) -> _Recorded:
         """The notebook's check(): records the answer for grading; the grader compares it later."""
         if not isinstance(question_id, str) or question_id not in self.questions:
-            self.channel.send({"t": "note", "text": f"check() was called with an unknown question id "
+            self.channel.send({"t": protocol.NOTE, "text": f"check() was called with an unknown question id "
                                                     f"{_short(repr(question_id))}"})
             return _Recorded(str(question_id))
         self.checked.add(question_id)
@@ -203,13 +205,13 @@ class _Notebook:
 
     def run_cells(self) -> None:
         for number, source in enumerate(self.spec["cells"], start=1):
-            self.channel.send({"t": "cell", "n": number})
+            self.channel.send({"t": protocol.CELL, "n": number})
             try:
                 result = self._timed(self.cell_timeout, lambda s=source: self.shell.run_cell(s, store_history=True))
                 error = result.error_before_exec or result.error_in_exec
             except CellTimeout as timeout:  # the alarm fired outside the student's code, in IPython's
                 error = timeout
-            header: dict[str, Any] = {"t": "ran", "n": number}
+            header: dict[str, Any] = {"t": protocol.RAN, "n": number}
             if isinstance(error, CellTimeout) and self.notebook_limited:
                 header.update(kind="notebook", error="was stopped at the notebook's time limit")
                 self.channel.send(header)
@@ -228,19 +230,19 @@ class _Notebook:
             try:
                 value = self._timed(self.cell_timeout, lambda e=expression: eval(e, self.shell.user_ns))
             except NameError:
-                self.channel.send({"t": "answer", "q": question_id, "via": "end", "unanswered": True,
+                self.channel.send({"t": protocol.ANSWER, "q": question_id, "via": "end", "unanswered": True,
                                    "error": f"Not answered: no check({question_id!r}, ...) ran, and `{expression}` "
                                             "is not defined at the end of the notebook."})
                 continue
             except BaseException as error:  # whatever the object does, report it
                 kind, sentence = describe(error, self.cell_timeout, self.memory_mb)
-                self.channel.send({"t": "answer", "q": question_id, "via": "end",
+                self.channel.send({"t": protocol.ANSWER, "q": question_id, "via": "end",
                                    "error": f"Reading `{expression}` at the end of the notebook {sentence}."})
                 continue
             try:
                 self._timed(self.cell_timeout, lambda v=value, q=question_id: self.answer(q, v, "end"))
             except CellTimeout:
-                self.channel.send({"t": "answer", "q": question_id, "via": "end",
+                self.channel.send({"t": protocol.ANSWER, "q": question_id, "via": "end",
                                    "error": f"Reading `{expression}` at the end of the notebook took too long."})
 
 
@@ -280,7 +282,7 @@ def _grade(spec: dict[str, Any], channel: _Channel, shell: GradingShell, abi: in
     shell.user_ns.update(db=db, check=check)  # a deleted setup cell costs nothing
     notebook.run_cells()
     notebook.read_unchecked()
-    channel.send({"t": "done", "student_s": round(notebook.student_seconds, 6), "printed": sink.written})
+    channel.send({"t": protocol.DONE, "student_s": round(notebook.student_seconds, 6), "printed": sink.written})
 
 
 def _record_key(spec: dict[str, Any], channel: _Channel, shell: GradingShell) -> None:
@@ -295,9 +297,9 @@ def _record_key(spec: dict[str, Any], channel: _Channel, shell: GradingShell) ->
         error = result.error_before_exec or result.error_in_exec
         if error is not None:
             _, sentence = describe(error, 0, 0)
-            channel.send({"t": "failed", "error": f"code cell {number} {sentence}"})
+            channel.send({"t": protocol.FAILED, "error": f"code cell {number} {sentence}"})
             return
-    channel.send({"t": "done"})
+    channel.send({"t": protocol.DONE})
 
 
 def _build_dataset(spec: dict[str, Any], channel: _Channel) -> None:
@@ -306,7 +308,7 @@ def _build_dataset(spec: dict[str, Any], channel: _Channel) -> None:
     from synth.writer import build
 
     build(config_for(spec["scale"], int(spec["seed"])), Path(spec["out"]), workers=1, progress=False)
-    channel.send({"t": "done"})
+    channel.send({"t": protocol.DONE})
 
 
 def run_job(spec: dict[str, Any], fd: int, shell: GradingShell, abi: int, roots: list[str],
@@ -322,7 +324,7 @@ def run_job(spec: dict[str, Any], fd: int, shell: GradingShell, abi: int, roots:
         else:
             _build_dataset(spec, channel)
     except BaseException as error:  # reported to the grader, which decides what it means
-        channel.send({"t": "failed", "error": f"{type(error).__name__}: {_short(error)}"})
+        channel.send({"t": protocol.FAILED, "error": f"{type(error).__name__}: {_short(error)}"})
         code = 70
     finally:
         os._exit(code)

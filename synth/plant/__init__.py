@@ -1,11 +1,12 @@
 """Planted phenomena: named, switchable steps that change the clean world, each with its ground truth.
 
-A plant is a module in this package with NAME, TITLE, MODULE (the curriculum module that uses it) and any
-of the stage hooks below. Each hook takes the stage's value, the block Context and the block's users, and
-returns the changed value; hooks run in PLANT_NAMES order. `static_tables(config)` may contribute whole
-tables (e.g. a calendar); `expected(config, tally)` gives the values a correct analysis should find, from the
-plant's parameters and what its hooks counted (Context.count) over all blocks. Parameters live in
-synth.config (one frozen dataclass per plant, a field of Config named like the plant).
+A plant is a module in this package with NAME, TITLE, MODULE (the curriculum module that uses it), DETAILS (its
+page in docs/instructors/) and any of the stage hooks below; helpers several plants share live in plant/shared/.
+Each hook takes the stage's value, the block Context and the block's users, and returns the changed value; hooks
+run in PLANT_NAMES order, the one list of plants (a test fails on a module left off it). `static_tables(config)`
+may contribute whole tables (e.g. a calendar); `expected(config, tally)` gives the values a correct analysis
+should find, from the plant's parameters and what its hooks counted (Context.count) over all blocks. Parameters
+live in synth.config (one frozen dataclass per plant, a field of Config named like the plant).
 
 Stages, in pipeline order (see synth/simulate.py):
   users    Users        who the users are (flag bots, shorten a cohort's lifetimes)
@@ -108,3 +109,20 @@ def apply(stage: str, value: Any, ctx: Context, users: Any) -> Any:
         if hook is not None:
             value = hook(value, ctx, users)
     return value
+
+
+def stages(plant: ModuleType) -> tuple[str, ...]:
+    """The stages a plant hooks into, in pipeline order."""
+    return tuple(stage for stage in STAGES if hasattr(plant, stage))
+
+
+def _details(page: str) -> str:
+    """A link to the plant's page; the table's own page says 'below'."""
+    return "below" if page == "planted.md" else f"[{page.removeprefix('planted-').removesuffix('.md')}]({page})"
+
+
+def markdown() -> str:
+    """The instructors' table of plants (docs/instructors/planted.md), in application order, from the plants."""
+    rows = [f"| {n} | `{p.NAME}` — {p.TITLE} | {p.MODULE[:2]} | {', '.join(stages(p))} | {_details(p.DETAILS)} |"
+            for n, p in enumerate(plants(), 1)]
+    return "\n".join(["| # | plant | module | stage(s) | details |", "|---|---|---|---|---|", *rows]) + "\n"

@@ -10,15 +10,17 @@ import pyarrow as pa
 from synth import schema, tables, vec
 from synth.config import Config
 from synth.plant import Context
-from synth.simulate import catalog
+from synth.units import DAY, DAY_MS, HOUR
+from synth.world.catalog import catalog
 from synth.world.events import E
 from synth.world.log import Log
-from synth.world.population import DAY, DAY_MS, Users
+from synth.world.population import Users
 from synth.world.sessions import Sessions, space_out
 
 NAME = "bots"
 TITLE = "Bots and internal test accounts"
 MODULE = "07_conflicting_sources"
+DETAILS = "planted-quality.md"
 KINDS = ("bot", "internal")
 FIRST_VIEW_S = 2.0  # from the scripted app_open to the first view
 
@@ -56,7 +58,7 @@ def runs(config: Config, users: Users, bots: np.ndarray, kind: np.ndarray, rng: 
     bot, day = bot[on], day[on]
     start = np.maximum(day * DAY + rng.integers(0, DAY, len(day)), users.signup_s[bots[bot]])
     gap = np.asarray(p.gap_s)[kind[bot]]
-    views = np.maximum((rng.uniform(*p.run_hours, len(day)) * 3600 // gap).astype(np.int64), 1)
+    views = np.maximum((rng.uniform(*p.run_hours, len(day)) * HOUR // gap).astype(np.int64), 1)
     # a run that crosses midnight pushes the next day's run back rather than overlapping it
     length = (FIRST_VIEW_S + views * gap).astype(np.int64)
     start = space_out(Sessions(user=bot, start_local=start, push=np.zeros(len(bot), bool)), length, 60)

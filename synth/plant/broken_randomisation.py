@@ -15,16 +15,19 @@ import numpy as np
 import pyarrow as pa
 
 from synth.config import Config
-from synth.plant import Context, abtest
+from synth.plant import Context
+from synth.plant.shared import abtest
+from synth.units import DAY, DAY_MS
 from synth.world import geography
 from synth.world.activity import Days, weekday
 from synth.world.events import E
 from synth.world.log import Log
-from synth.world.population import DAY, DAY_MS, Users
+from synth.world.population import Users
 
 NAME = "broken_randomisation"
 TITLE = "A/B test with broken randomisation (new accounts all in control)"
 MODULE = "05_prioritizing_metrics"
+DETAILS = "planted-experiments.md"
 TEST_NAME = "daily_rewards"
 HYPOTHESIS = "A daily check-in reward brings users back on more days."
 COHORTS = ("existing", "new")  # accounts created before the test's start, and during it

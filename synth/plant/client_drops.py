@@ -14,6 +14,7 @@ from synth.world.population import Users
 NAME = "client_drops"
 TITLE = "Likes lost by the app before upload"
 MODULE = "07_conflicting_sources"
+DETAILS = "planted-quality.md"
 
 
 def client(value: Log, ctx: Context, users: Users) -> Log:

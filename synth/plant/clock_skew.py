@@ -6,13 +6,14 @@ import numpy as np
 
 from synth.config import Config
 from synth.plant import Context
+from synth.units import DAY_MS, HOUR_MS
 from synth.world.log import Log
-from synth.world.population import DAY_MS, Users
+from synth.world.population import Users
 
 NAME = "clock_skew"
 TITLE = "Phones whose clocks are hours or days off"
 MODULE = "06_data_accuracy"
-HOUR_MS = 3_600_000
+DETAILS = "planted-quality.md"
 
 
 def skews_ms(config: Config, n: int, rng: np.random.Generator) -> np.ndarray:

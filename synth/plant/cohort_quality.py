@@ -13,17 +13,18 @@ import numpy as np
 
 from synth.config import Config
 from synth.plant import Context
+from synth.units import DAY, WEEK_DAYS
 from synth.world import geography
 from synth.world.events import E
 from synth.world.log import Log
-from synth.world.population import CHANNELS, DAY, Users, burst_multiplier
+from synth.world.population import CHANNELS, Users, burst_multiplier
 
 NAME = "cohort_quality"
 TITLE = "Paid-social burst cohorts retain worse"
 MODULE = "02_engagement_kpis"
+DETAILS = "planted-experiments.md"
 RETENTION_DAYS = (1, 7, 30)
 GROUPS = ("burst", "other")  # paid-social signups on burst days, and every other signup in the window
-WEEK = 7
 
 
 def burst_signups(users: Users, config: Config) -> np.ndarray:
@@ -60,7 +61,7 @@ def client(value: Log, ctx: Context, users: Users) -> Log:
     local_day = geography.utc_to_local(value.ts_ms[own] // 1000, users.tz[user], config.window_start,
                                        config.scale.days) // DAY
     since = local_day - users.first_day[user]
-    week = np.floor_divide(users.first_day, WEEK)
+    week = np.floor_divide(users.first_day, WEEK_DAYS)
     for n in RETENTION_DAYS:
         # day N counts once the user's local day N has ended inside the window
         day_end = geography.local_to_utc((users.first_day + n + 1) * DAY, users.tz, config.window_start,
@@ -97,7 +98,7 @@ def expected(config: Config, tally: dict[str, float]) -> dict[str, object]:
         "burst_signups": tally.get("burst_signups", 0.0),
         "retention": {name: {f"d{n}": rate(tally, f"d{n}_{name}") for n in RETENTION_DAYS} for name in GROUPS},
         "cohort_users": {name: tally.get(f"d1_{name}_eligible", 0.0) for name in GROUPS},
-        "weekly_d7": {str(start + WEEK * w): rate(tally, f"week{w}_d7") for w in weeks},
+        "weekly_d7": {str(start + WEEK_DAYS * w): rate(tally, f"week{w}_d7") for w in weeks},
         "burst_days": [str(start + d) for d in burst_days],
-        "burst_weeks": sorted({str(start + WEEK * (d // WEEK)) for d in burst_days}),
+        "burst_weeks": sorted({str(start + WEEK_DAYS * (d // WEEK_DAYS)) for d in burst_days}),
     }

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from synth.config import Config
-from synth.plant import Context, builds
+from synth.plant import Context
+from synth.plant.shared import builds
 from synth.world.events import E
 from synth.world.log import Log
 from synth.world.population import Users
@@ -13,6 +14,7 @@ from synth.world.population import Users
 NAME = "double_logging"
 TITLE = "Android build that logs every video view twice"
 MODULE = "06_data_accuracy"
+DETAILS = "planted-quality.md"
 ANDROID = builds.PLATFORM["android"]
 
 

@@ -12,18 +12,19 @@ from datetime import timedelta
 import numpy as np
 
 from synth.config import Config
-from synth.plant import Context, builds
-from synth.simulate import release_calendar
+from synth.plant import Context
+from synth.plant.shared import builds
+from synth.units import DAY, DAY_MS, WEEK_DAYS
 from synth.world import geography, releases
 from synth.world.events import E
 from synth.world.log import Log
-from synth.world.population import DAY, DAY_MS, Users
+from synth.world.population import Users
 
 NAME = "engagement_drop"
 TITLE = "Engagement drop: push notifications broken on one platform and app version"
 MODULE = "10_capstone"
+DETAILS = "planted-product.md"
 
-WEEK_DAYS = 7
 
 
 def broken(config: Config) -> tuple[int, int] | None:
@@ -36,7 +37,7 @@ def broken(config: Config) -> tuple[int, int] | None:
 def start_day(config: Config, where: tuple[int, int]) -> int:
     """Window day (UTC) on which the broken build was released."""
     platform, version = where
-    return int(release_calendar(config)[platform][version] // DAY)
+    return int(releases.calendar(config)[platform][version] // DAY)
 
 
 def weekly_active(user: np.ndarray, day: np.ndarray, n_users: int, last: int) -> np.ndarray:
@@ -53,7 +54,7 @@ def world(value: Log, ctx: Context, users: Users) -> Log:
     if where is None or len(value) == 0:
         return value
     platform, version = where
-    calendar = release_calendar(config)
+    calendar = releases.calendar(config)
     before, last = start_day(config, where) - 1, config.scale.days - 1
     # only the last weeks matter: the week before the release (for the tally) and everything after it
     tail = np.flatnonzero(value.ts_ms > (before - WEEK_DAYS) * DAY_MS)

@@ -8,22 +8,25 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import timedelta
+from typing import Any
 
 import numpy as np
 
 from synth import schema
 from synth.config import Config
-from synth.plant import Context, builds
+from synth.plant import Context
+from synth.plant.shared import builds
 from synth.plant.surveys import SEGMENTS, answers, response_delay_ms, segment, survey_rows
-from synth.simulate import release_calendar
+from synth.units import DAY, DAY_MS, WEEK_DAYS
 from synth.world import geography, releases
 from synth.world.events import E, SessionPlan
 from synth.world.log import Log
-from synth.world.population import DAY, DAY_MS, Users
+from synth.world.population import Users
 
 NAME = "feature_friction"
 TITLE = "Creation funnel friction at the edit step on low-tier Android, fixed by a redesign"
 MODULE = "04_feature_friction"
+DETAILS = "planted-product.md"
 
 STEPS = ("camera_open", "record_start", "edit_open", "post_publish")
 PERIODS = ("before", "after")
@@ -53,7 +56,7 @@ def fixed(config: Config, users: Users, user: np.ndarray, t_s: np.ndarray) -> np
     first = redesign(config)
     if first is None:
         return np.zeros(len(user), dtype=bool)
-    running = releases.version_at(t_s, users.platform[user], users.adoption_lag_s[user], release_calendar(config))
+    running = releases.version_at(t_s, users.platform[user], users.adoption_lag_s[user], releases.calendar(config))
     return running >= first
 
 
@@ -83,7 +86,7 @@ def plan(value: SessionPlan, ctx: Context, users: Users) -> SessionPlan:
 def release_ms(config: Config) -> int | None:
     """When the redesign reached the app store, ms since the window start (None: not inside the window)."""
     p, first = config.feature_friction, redesign(config)
-    return None if first is None else int(release_calendar(config)[builds.PLATFORM[p.platform]][first]) * 1000
+    return None if first is None else int(releases.calendar(config)[builds.PLATFORM[p.platform]][first]) * 1000
 
 
 def count_steps(log: Log, ctx: Context, users: Users) -> np.ndarray:
@@ -112,7 +115,7 @@ def world(value: Log, ctx: Context, users: Users) -> Log:
     rng = ctx.rng(NAME)
     user = value.user[attempts]
     sent = flow_end[value.session[attempts]] + rng.integers(2_000, 20_000, len(attempts))
-    week = user * (config.scale.days // 7 + 1) + sent // (7 * DAY_MS)
+    week = user * (config.scale.days // WEEK_DAYS + 1) + sent // (WEEK_DAYS * DAY_MS)
     order = np.lexsort((sent, week))
     first = order[np.r_[True, week[order][1:] != week[order][:-1]]] if len(order) else order
     first = np.sort(first[(rng.random(len(first)) < p.survey_share) & (sent[first] < end_ms)])
@@ -158,7 +161,7 @@ def expected(config: Config, tally: dict[str, float]) -> dict:
     """Step conversion by segment and version period, and the creation survey's true and naive CSAT changes."""
     p = config.feature_friction
     released = release_ms(config)
-    conversion = {}
+    conversion: dict[str, dict[str, Any]] = {}
     for s in SEGMENTS:
         conversion[s] = {}
         for period in PERIODS:

@@ -13,17 +13,19 @@ import numpy as np
 import pyarrow as pa
 
 from synth.config import Config, NoveltyTest
-from synth.plant import Context, abtest
+from synth.plant import Context
+from synth.plant.shared import abtest
+from synth.units import DAY_MS, WEEK_DAYS
 from synth.world.events import SessionPlan
 from synth.world.log import Log
-from synth.world.population import DAY_MS, Users
+from synth.world.population import Users
 
 NAME = "novelty_test"
 TITLE = "A/B test with a novelty effect (feed ranking)"
 MODULE = "05_prioritizing_metrics"
+DETAILS = "planted-experiments.md"
 TEST_NAME = "feed_ranking_v2"
 HYPOTHESIS = "Ranking the feed by predicted watch time raises videos watched per session."
-WEEK = 7
 
 
 def lift(p: NoveltyTest, days_since: np.ndarray) -> np.ndarray:
@@ -42,7 +44,7 @@ def plan(value: SessionPlan, ctx: Context, users: Users) -> SessionPlan:
     exposed = abtest.first_inside(value.user, start, lo, hi, len(users))
     treated = abtest.draws(ctx, NAME, users) < p.treatment_share
     on = (start >= lo) & (start < hi) & treated[value.user]
-    since = start[on] // DAY_MS - exposed[value.user[on]] // abtest.DAY_MS
+    since = start[on] // DAY_MS - exposed[value.user[on]] // DAY_MS
     views = value.views_mean.copy()
     views[on] *= 1.0 + lift(p, since)
     # a session holds at least one video, so what a session is expected to hold is max(views_mean, 1)
@@ -52,7 +54,7 @@ def plan(value: SessionPlan, ctx: Context, users: Users) -> SessionPlan:
         if b:
             ctx.count(NAME, f"base_{d}", b)
             ctx.count(NAME, f"lifted_{d}", v)
-    first_week = start[on] < lo + WEEK * DAY_MS
+    first_week = start[on] < lo + WEEK_DAYS * DAY_MS
     ctx.count(NAME, "first_week_base", base[first_week].sum())
     ctx.count(NAME, "first_week_lifted", lifted[first_week].sum())
     return dataclasses.replace(value, views_mean=views)
@@ -92,8 +94,8 @@ def expected(config: Config, tally: dict[str, float]) -> dict[str, object]:
         return {"experiment_id": p.experiment_id, "in_window": False}
     base = np.array([tally.get(f"base_{d}", 0.0) for d in range(p.days)])
     lifted = np.array([tally.get(f"lifted_{d}", 0.0) for d in range(p.days)])
-    week_base = np.bincount(np.arange(p.days) // WEEK, base)
-    week_lifted = np.bincount(np.arange(p.days) // WEEK, lifted)
+    week_base = np.bincount(np.arange(p.days) // WEEK_DAYS, base)
+    week_lifted = np.bincount(np.arange(p.days) // WEEK_DAYS, lifted)
     return {
         "experiment_id": p.experiment_id,
         "in_window": True,

@@ -8,6 +8,7 @@ import numpy as np
 
 from synth.config import Config
 from synth.plant import Context
+from synth.units import HOUR_MS
 from synth.world import geography
 from synth.world.log import Log
 from synth.world.population import Users
@@ -15,7 +16,7 @@ from synth.world.population import Users
 NAME = "outage"
 TITLE = "Regional backend outage"
 MODULE = "07_conflicting_sources"
-HOUR_MS = 3_600_000
+DETAILS = "planted-quality.md"
 
 
 def window_ms(config: Config) -> tuple[int, int]:

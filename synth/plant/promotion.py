@@ -8,13 +8,15 @@ import pyarrow as pa
 from synth import schema, tables
 from synth.config import Config
 from synth.plant import Context
+from synth.units import DAY_MS
 from synth.world import geography
 from synth.world.activity import Days, weekday
-from synth.world.population import DAY_MS, Users
+from synth.world.population import Users
 
 NAME = "promotion"
 TITLE = "Weekend promotion in some countries"
 MODULE = "03_weekend_trends"
+DETAILS = "planted.md"
 
 
 def saturdays(config: Config) -> list[int]:

@@ -6,12 +6,14 @@ import numpy as np
 
 from synth.config import Config
 from synth.plant import Context
+from synth.units import DAY_MS
 from synth.world.log import Log
-from synth.world.population import DAY_MS, Users
+from synth.world.population import Users
 
 NAME = "retries"
 TITLE = "Retry duplicates and late-arriving events"
 MODULE = "06_data_accuracy"
+DETAILS = "planted.md"
 
 
 def client(value: Log, ctx: Context, users: Users) -> Log:
@@ -27,7 +29,7 @@ def client(value: Log, ctx: Context, users: Users) -> Log:
     value = value.replace(received_ms=received)
     again = np.flatnonzero(rng.random(n) < p.duplicate_share)
     copies = value.take(again)
-    copies = copies.replace(received_ms=copies.received_ms + rng.integers(2_000, 600_000, len(again)))
+    copies = copies.replace(received_ms=copies.received_ms + rng.integers(*p.resend_after_ms, len(again)))
     ctx.count(NAME, "duplicate_rows", len(again))
     ctx.count(NAME, "late_events", n_late)
     return Log.concat(value, copies)

@@ -10,12 +10,14 @@ The low baseline itself is part of the plant: with it switched off, countries wa
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
 
 from synth.config import Config
-from synth.plant import Context, abtest
+from synth.plant import Context
+from synth.plant.shared import abtest
 from synth.world import geography
 from synth.world.events import SessionPlan
 from synth.world.log import Log
@@ -24,6 +26,7 @@ from synth.world.population import Users
 NAME = "simpson"
 TITLE = "A/B test ramped first in a low-baseline country (Simpson's paradox)"
 MODULE = "05_prioritizing_metrics"
+DETAILS = "planted-experiments.md"
 TEST_NAME = "video_preload"
 HYPOTHESIS = "Preloading the next video raises videos watched per session."
 
@@ -99,7 +102,7 @@ def expected(config: Config, tally: dict[str, float]) -> dict[str, object]:
         sessions = sum(tally.get(f"sessions_{c}_{variant}", 0.0) for c in countries)
         return sum(tally.get(f"views_{c}_{variant}", 0.0) for c in countries) / sessions if sessions else 0.0
 
-    per_country = {}
+    per_country: dict[str, dict[str, Any]] = {}
     for c in p.countries:
         t, k = tally.get(f"users_{c}_treatment", 0.0), tally.get(f"users_{c}_control", 0.0)
         base = tally.get(f"base_views_{c}_treatment", 0.0)

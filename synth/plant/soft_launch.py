@@ -14,14 +14,16 @@ import numpy as np
 
 from synth.config import Config
 from synth.plant import Context
+from synth.units import DAY_MS
 from synth.world import geography
 from synth.world.events import E
 from synth.world.log import Log
-from synth.world.population import DAY_MS, Users, launch_day
+from synth.world.population import Users, launch_day
 
 NAME = "soft_launch"
 TITLE = "Soft-launch market with days of no activity"
 MODULE = "01_active_users"
+DETAILS = "planted.md"
 
 
 def client(value: Log, ctx: Context, users: Users) -> Log:

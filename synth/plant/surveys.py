@@ -9,13 +9,15 @@ from synth import rng as streams
 from synth import schema, tables
 from synth.config import Config
 from synth.plant import Context
+from synth.units import DAY, DAY_MS
 from synth.world.events import E
 from synth.world.log import Log
-from synth.world.population import DAY, DAY_MS, Users, choose
+from synth.world.population import Users, choose
 
 NAME = "surveys"
 TITLE = "Survey response bias: heavier users answer the in-app satisfaction survey more"
 MODULE = "08_user_research"
+DETAILS = "planted-product.md"
 
 SURVEY_SALT = 0x5C5A7
 SURVEY_CODES = {"surveys": 1, "feature_friction": 2}  # keeps response ids of different surveys apart

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from synth.config import Config
-from synth.plant import Context, builds
+from synth.plant import Context
+from synth.plant.shared import builds
 from synth.world import geography
 from synth.world.log import Log
 from synth.world.population import Users
@@ -13,6 +14,7 @@ from synth.world.population import Users
 NAME = "tz_bug"
 TITLE = "iOS build that logs local time as UTC"
 MODULE = "06_data_accuracy"
+DETAILS = "planted-quality.md"
 IOS = builds.PLATFORM["ios"]
 SHIFT = "shift_quarter_hours_"  # tally keys: events shifted by that many quarter hours
 
@@ -29,7 +31,7 @@ def client(value: Log, ctx: Context, users: Users) -> Log:
     offset_s = geography.utc_to_local(utc_s, users.tz[user], config.window_start, config.scale.days) - utc_s
     ts = value.ts_ms.copy()
     ts[hit] += offset_s * 1000
-    ctx.count(NAME, "affected_users", np.count_nonzero(np.bincount(user)))
+    ctx.count(NAME, "affected_users", float(np.count_nonzero(np.bincount(user))))
     # the shift's distribution, in quarter hours (every UTC offset is a multiple of 15 minutes)
     quarters = offset_s // 900
     west = int(quarters.min(initial=0))  # offsets west of UTC are negative; bincount counts from 0

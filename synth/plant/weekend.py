@@ -21,15 +21,17 @@ import numpy as np
 
 from synth.config import Config
 from synth.plant import Context
+from synth.units import DAY
 from synth.world import geography
 from synth.world.activity import weekday
 from synth.world.events import E
 from synth.world.log import Log
-from synth.world.population import DAY, Users
+from synth.world.population import Users
 
 NAME = "weekend"
 TITLE = "Weekend uplift in watch time per user-day, on users' local days"
 MODULE = "03_weekend_trends"
+DETAILS = "planted.md"
 
 
 def complete_weeks(config: Config) -> tuple[int, int]:

@@ -8,7 +8,8 @@ import numpy as np
 
 from synth import vec
 from synth.config import Config
-from synth.world.population import DAY, Users
+from synth.units import DAY
+from synth.world.population import Users
 
 
 @dataclass(frozen=True)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
+from synth import rng as streams
 from synth.config import Config
+from synth.units import DAY, HOUR
 from synth.world import population
 
 CATEGORIES = ("comedy", "music", "dance", "food", "sports", "gaming", "beauty", "education", "pets", "travel")
@@ -39,5 +42,12 @@ def build_catalog(config: Config, rng: np.random.Generator) -> Catalog:
         creator_index=creators,
         category=rng.choice(len(CATEGORIES), n, p=CATEGORY_WEIGHTS).astype(np.int8),
         duration_s=video_durations(rng, n),
-        posted_s=-rng.integers(3_600, config.established_history_days * 86_400, n),
+        posted_s=-rng.integers(HOUR, config.established_history_days * DAY, n),
     )
+
+
+
+@lru_cache(maxsize=4)
+def catalog(config: Config) -> Catalog:
+    """The pre-window video catalogue (the same in every process)."""
+    return build_catalog(config, streams.stream(config.seed, streams.CATALOG))

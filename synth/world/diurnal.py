@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from synth.units import HOUR
+
 # relative session starts per local hour 00..23: a night trough at 3-5, an evening peak at 20-22
 SESSION_HOURS = np.array([
     3.0, 1.8, 1.0, 0.6, 0.5, 0.6, 1.2, 2.4, 3.3, 3.4, 3.4, 3.6,
@@ -20,4 +22,4 @@ def second_of_day(rng: np.random.Generator, hours: np.ndarray, n: int) -> np.nda
     """Seconds after local midnight drawn from an hourly profile."""
     cum = np.cumsum(hours)
     hour = np.searchsorted(cum, rng.random(n) * cum[-1], side="right")
-    return hour * 3600 + rng.integers(0, 3600, n)
+    return hour * HOUR + rng.integers(0, HOUR, n)

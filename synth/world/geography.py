@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
+from synth.units import HOUR
+
 # country, share of users, iOS share, ((timezone, share within country), ...)
 COUNTRIES: tuple[tuple[str, float, float, tuple[tuple[str, float], ...]], ...] = (
     ("US", 0.22, 0.58, (("America/New_York", 0.47), ("America/Chicago", 0.29),
@@ -60,7 +62,9 @@ def timezone_choice(country: np.ndarray, u: np.ndarray) -> np.ndarray:
 
 def _offset_s(moment: datetime, tz: ZoneInfo, wall_clock: bool) -> int:
     aware = moment.replace(tzinfo=tz) if wall_clock else moment.replace(tzinfo=UTC).astimezone(tz)
-    return int(aware.utcoffset().total_seconds())
+    offset = aware.utcoffset()
+    assert offset is not None  # an aware datetime always has one
+    return int(offset.total_seconds())
 
 
 @lru_cache(maxsize=16)
@@ -89,7 +93,7 @@ MARGIN_DAYS = 2  # offsets are tabulated this far beyond both ends of the window
 
 def _offsets(start: datetime, days: int, seconds: np.ndarray, tz: np.ndarray, wall_clock: bool) -> np.ndarray:
     table = utc_offsets(start, days * 24, MARGIN_DAYS * 24, wall_clock)
-    hour = np.clip(seconds // 3600 + MARGIN_DAYS * 24, 0, table.shape[1] - 1)
+    hour = np.clip(seconds // HOUR + MARGIN_DAYS * 24, 0, table.shape[1] - 1)
     return table[tz, hour]
 
 

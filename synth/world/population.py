@@ -8,10 +8,9 @@ import numpy as np
 
 from synth import rng as streams
 from synth.config import Config
+from synth.units import DAY, HOUR
 from synth.world import geography
 
-DAY = 86_400
-DAY_MS = DAY * 1000
 CHANNELS = ("organic", "paid_social", "search_ads", "referral", "app_store_featured")
 CHANNEL_WEIGHTS = np.array([0.46, 0.18, 0.10, 0.16, 0.10])
 AGE_BANDS = ("13-17", "18-24", "25-34", "35-44", "45-54", "55+")
@@ -103,7 +102,7 @@ def signup_seconds(index: np.ndarray, jitter: np.ndarray, config: Config) -> np.
     cum /= cum[-1]
     hour = np.searchsorted(cum, q, side="right") - 1
     frac = (q - cum[hour]) / (cum[hour + 1] - cum[hour])
-    out[~est] = ((hour + frac) * 3600).astype(np.int64)
+    out[~est] = ((hour + frac) * HOUR).astype(np.int64)
     return out
 
 
@@ -168,13 +167,16 @@ def simulate_users(config: Config, block: int, rng: np.random.Generator) -> User
     end_day = np.where(living, np.minimum(first_day + 1 + lifetimes(rng, established, config), days + 1),
                        first_day)
 
+    shared, own = config.session_rate_loadings
+    views_shared, views_own = config.views_loadings
     engaged = rng.standard_normal(n)  # one latent drives both how often and how long people watch
     session_rate = config.session_rate_median * np.exp(
-        config.session_rate_sigma * (0.7 * engaged + 0.71 * rng.standard_normal(n)))
+        config.session_rate_sigma * (shared * engaged + own * rng.standard_normal(n)))
     views_mean = config.views_per_session_median * np.exp(
-        config.views_per_session_sigma * (0.6 * engaged + 0.8 * rng.standard_normal(n)))
+        config.views_per_session_sigma * (views_shared * engaged + views_own * rng.standard_normal(n)))
     base = np.array([config.like_rate, config.comment_rate, config.share_rate, config.follow_rate])
-    interaction = rng.beta(1.2, 1.2 * (1.0 / base - 1.0), size=(n, 4))
+    interaction = rng.beta(config.interaction_concentration, config.interaction_concentration * (1.0 / base - 1.0),
+                           size=(n, 4))
     return Users(
         index=index, signup_s=signup_s, signup_local_s=local_signup, country=country, tz=tz, platform=platform,
         tier=tier,
@@ -183,6 +185,7 @@ def simulate_users(config: Config, block: int, rng: np.random.Generator) -> User
         session_rate=session_rate, views_mean=views_mean, interaction=interaction,
         creator=is_creator(index, config),
         shopper=streams.hash01(index, config.seed ^ SHOPPER_SALT) < config.shopper_share,
-        adoption_lag_s=(DAY * rng.lognormal(np.log(2.0), 1.2, n)).astype(np.int64),
+        adoption_lag_s=(DAY * rng.lognormal(np.log(config.adoption_lag_median_days), config.adoption_lag_sigma,
+                                            n)).astype(np.int64),
         bot=np.zeros(n, dtype=bool),
     )

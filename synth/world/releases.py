@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
 import numpy as np
 
-RELEASE_EVERY_DAYS = 14
+from synth.config import Config
+from synth.units import DAY, HOUR
+
 FIRST_MINOR = 20  # 8.20.0 is the first release on the calendar, well before any window
 LABELLED = 80  # versions 8.20.0 to 8.99.0 (releases until late 2026): the labels the dataset's schema knows
-PLATFORM_DELAY_DAYS = (0, 2)  # iOS ships first; Android follows two days later
-EPOCH = datetime(2024, 1, 8)
 
 
-def release_seconds(window_start: datetime, window_days: int, platform: int) -> np.ndarray:
+def release_seconds(config: Config, platform: int) -> np.ndarray:
     """Release times (seconds since window start, UTC) of every version up to the window end."""
-    first = (EPOCH - window_start).total_seconds() + PLATFORM_DELAY_DAYS[platform] * 86_400
-    end = (window_start + timedelta(days=window_days) - window_start).total_seconds()
-    n = int((end - first) // (RELEASE_EVERY_DAYS * 86_400)) + 1
-    return (first + np.arange(n) * RELEASE_EVERY_DAYS * 86_400 + 17 * 3600).astype(np.int64)
+    first = (config.release_epoch - config.window_start).total_seconds() + config.release_delay_days[platform] * DAY
+    end = config.scale.days * DAY
+    n = int((end - first) // (config.release_every_days * DAY)) + 1
+    return (first + np.arange(n) * config.release_every_days * DAY + config.release_hour * HOUR).astype(np.int64)
 
 
 def version_names(n: int) -> list[str]:
@@ -34,3 +32,17 @@ def version_at(t_s: np.ndarray, platform: np.ndarray, lag_s: np.ndarray, release
         mine = platform == p
         out[mine] = np.maximum(np.searchsorted(times, t_s[mine] - lag_s[mine], side="right") - 1, 0)
     return out
+
+
+def calendar(config: Config) -> tuple[np.ndarray, ...]:
+    """Release times per platform, seconds since the window start."""
+    return tuple(release_seconds(config, p) for p in range(2))
+
+
+def labels(config: Config) -> list[str]:
+    """Labels of every version on the calendar."""
+    n = max(len(r) for r in calendar(config))
+    if n > LABELLED:
+        raise ValueError(f"the window needs {n} app versions, but the schema labels {LABELLED}: "
+                         "raise releases.LABELLED")
+    return version_names(n)

@@ -8,9 +8,10 @@ import numpy as np
 
 from synth import vec
 from synth.config import Config
+from synth.units import DAY
 from synth.world import diurnal
 from synth.world.activity import Days
-from synth.world.population import DAY, Users
+from synth.world.population import Users
 
 
 @dataclass(frozen=True)

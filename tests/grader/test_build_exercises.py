@@ -6,7 +6,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
-from notebook_support import EXERCISES, FIXTURE_MODULES, SOLUTIONS
+from support.fixture_modules import EXERCISES, FIXTURE_MODULES, SOLUTIONS
 
 from grader.build import build, exercise_text
 from grader.cli import main

@@ -9,8 +9,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
-from leaks import assert_no_key_leak  # noqa: E402
 from matplotlib.figure import Figure as MplFigure  # noqa: E402
+from support.leaks import assert_no_key_leak  # noqa: E402
 
 from grader.answers import AnswerError, dump, load, to_data  # noqa: E402
 from grader.compare import compare  # noqa: E402

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from leaks import assert_no_key_leak
+from support.leaks import assert_no_key_leak
 
 from grader.answers import to_data
 from grader.compare import compare

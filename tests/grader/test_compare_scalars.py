@@ -8,7 +8,7 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
-from leaks import assert_no_key_leak
+from support.leaks import assert_no_key_leak
 
 from grader.answers import AnswerError, to_data
 from grader.compare import compare

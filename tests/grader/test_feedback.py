@@ -8,9 +8,10 @@ import numpy as np
 import pandas as pd
 
 from grader.compare import compare, mistake_sentence
-from grader.feedback import format_value, render_html, render_text
+from grader.feedback import render_html, render_text
 from grader.outcome import Outcome, outcome_for_error
 from grader.spec import Question, Scalar
+from grader.values import format_value
 
 FAILED = Outcome(
     question_id="dau_by_day",

@@ -2,8 +2,8 @@
 
 import nbformat
 import pytest
-from notebook_helpers import assert_solved, assert_unanswered, check_cells, instructor_feedback, shown
-from notebook_support import EXERCISES, FIXTURE_MODULES, SOLUTIONS, kernel_env
+from support.fixture_modules import EXERCISES, FIXTURE_MODULES, SOLUTIONS, kernel_env
+from support.notebooks import assert_solved, assert_unanswered, check_cells, instructor_feedback, shown
 
 from grader.key import execute
 from grader.spec import Choice, Figure, Interval, Scalar, Set, Table

@@ -32,3 +32,13 @@ def test_the_readmes_progress_command_works_as_typed_from_the_checkout(tmp_path)
     done = subprocess.run(["make", "-s", "progress"], cwd=repo_root(), env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "No answers checked yet." in done.stdout and str(tmp_path / "progress.json") in done.stdout
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly(tmp_path):
+    """`grader progress | head` with head gone: no BrokenPipe traceback, SIGPIPE's exit code."""
+    env = {**os.environ, "SANDBOX_HOME": str(tmp_path)}
+    command = subprocess.Popen([sys.executable, "-m", "grader", "progress"], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, env=env)
+    command.stdout.close()
+    errors = command.stderr.read()
+    assert (command.wait(), errors) == (141, b"")

@@ -10,7 +10,7 @@ import nbformat
 import pyarrow as pa
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
-from notebook_support import FIXTURE_MODULES, SOLUTIONS
+from support.fixture_modules import FIXTURE_MODULES, SOLUTIONS
 
 import grader
 import grader.key

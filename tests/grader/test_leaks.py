@@ -3,7 +3,7 @@
 import duckdb
 import pandas as pd
 import pytest
-from leaks import assert_no_key_leak, key_leaks
+from support.leaks import assert_no_key_leak, key_leaks
 
 from grader.answers import to_data
 from grader.outcome import Outcome

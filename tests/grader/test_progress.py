@@ -7,8 +7,8 @@ import pytest
 
 import grader
 from grader.cli import main
+from grader.ledger import hints_revealed, load_progress, progress_path, record, record_reveal
 from grader.paths import GraderError, repo_root
-from grader.progress import hints_revealed, load_progress, progress_path, record, record_reveal
 
 
 @pytest.fixture(autouse=True)

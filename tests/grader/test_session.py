@@ -272,7 +272,7 @@ def test_the_setup_line_under_batch_grading_gives_a_check_that_reveals_nothing(m
 
 
 def test_a_practice_check_shows_the_feedback_but_counts_no_attempt(sandbox, tiny_dataset, fixture_keys):
-    from grader.progress import load_progress
+    from grader.ledger import load_progress
 
     _, check = grader.start("90_fixture_sql", dataset=tiny_dataset)
     assert "not yet" in str(check("why_not_push", "b", practice=True))

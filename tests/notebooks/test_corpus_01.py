@@ -12,8 +12,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+from support.corpus import BOUNDS, LOCAL_TS, ROW_COUNT, Corpus, Workbench, judge
+
 from grader.feedback import render_text
-from corpus import BOUNDS, LOCAL_TS, ROW_COUNT, Corpus, Workbench, judge
 
 MODULE = "01_active_users"
 corpus = Corpus(MODULE)

@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
-from corpus import BOUNDS, ROW_COUNT, Corpus, Workbench, local_dates
+from support.corpus import BOUNDS, ROW_COUNT, Corpus, Workbench, local_dates
 
 MODULE = "02_engagement_kpis"
 corpus = Corpus(MODULE)

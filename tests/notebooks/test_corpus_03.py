@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
-from corpus import ROW_COUNT, Corpus, Workbench, local_dates
+from support.corpus import ROW_COUNT, Corpus, Workbench, local_dates
 
 MODULE = "03_weekend_trends"
 corpus = Corpus(MODULE)

@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
-from corpus import ROW_COUNT, Corpus, Workbench
+from support.corpus import ROW_COUNT, Corpus, Workbench
 
 MODULE = "05_prioritizing_metrics"
 corpus = Corpus(MODULE)

@@ -4,9 +4,9 @@ import re
 
 import nbformat
 import pytest
-from conftest import EXERCISES, MODULES, SOLUTIONS, run_notebook
-from curriculum import QUESTION_IDS
-from notebook_helpers import assert_solved, assert_unanswered, check_cells, instructor_feedback, shown
+from support.curriculum import QUESTION_IDS
+from support.modules import EXERCISES, MODULES, SOLUTIONS, run_notebook
+from support.notebooks import assert_solved, assert_unanswered, check_cells, instructor_feedback, shown
 
 from grader.build import build
 from grader.markers import is_instructor
@@ -65,7 +65,7 @@ def test_every_exercise_equals_a_fresh_build_of_its_solution():
 def test_every_solution_is_committed_with_the_outputs_of_each_check(module):
     notebook = nbformat.read(SOLUTIONS / f"{module}.ipynb", as_version=4)
     for cell in check_cells(notebook):
-        assert re.search(r": correct \(", shown(cell)), f"{module}: re-execute it (tests/notebooks/execute.py)"
+        assert re.search(r": correct \(", shown(cell)), f"{module}: re-execute it (make solutions)"
 
 
 @pytest.mark.parametrize("module", MODULES)

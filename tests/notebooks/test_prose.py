@@ -5,7 +5,7 @@ import json
 import duckdb
 import nbformat
 import pytest
-from conftest import SOLUTIONS
+from support.modules import SOLUTIONS
 
 import synth
 from grader.key import load_key

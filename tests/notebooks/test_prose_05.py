@@ -2,7 +2,7 @@
 
 import nbformat
 import pytest
-from conftest import SOLUTIONS
+from support.modules import SOLUTIONS
 
 import synth
 from grader.key import load_key

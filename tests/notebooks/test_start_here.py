@@ -4,8 +4,8 @@ import json
 
 import nbformat
 import pytest
-from conftest import MODULES, ROOT, run_notebook
-from notebook_helpers import check_cells, shown
+from support.modules import MODULES, ROOT, run_notebook
+from support.notebooks import check_cells, shown
 
 import synth
 

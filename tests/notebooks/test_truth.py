@@ -4,7 +4,7 @@ import json
 
 import duckdb
 import pytest
-from conftest import SOLUTIONS
+from support.modules import SOLUTIONS
 
 from grader.key import load_key
 from synth.config import config_for

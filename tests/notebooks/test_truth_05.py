@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from conftest import SOLUTIONS
+from support.modules import SOLUTIONS
 
 import synth
 from grader.key import load_key

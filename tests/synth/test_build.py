@@ -46,8 +46,8 @@ def wait_for(condition, what: str, timeout_s: float = 60.0) -> None:
         time.sleep(0.05)
 
 
-def test_every_table_has_the_schema_columns_types_and_nullability(tiny_dataset: Path) -> None:
-    with synth.connect(tiny_dataset) as con:
+def test_every_table_has_the_schema_columns_types_and_nullability(blocked_dataset: Path) -> None:
+    with synth.connect(blocked_dataset) as con:
         for table in schema.TABLES:
             actual = con.execute(
                 "SELECT column_name, data_type, is_nullable = 'YES' FROM information_schema.columns "
@@ -56,8 +56,8 @@ def test_every_table_has_the_schema_columns_types_and_nullability(tiny_dataset: 
             assert actual == [(c.name, c.type, c.nullable) for c in table.columns], table.name
 
 
-def test_columns_are_stored_with_the_compression_the_schema_names(tiny_dataset: Path) -> None:
-    with synth.connect(tiny_dataset) as con:
+def test_columns_are_stored_with_the_compression_the_schema_names(blocked_dataset: Path) -> None:
+    with synth.connect(blocked_dataset) as con:
         for table in (schema.EVENTS, schema.SERVER_EVENTS):
             used = dict(con.execute(
                 "SELECT column_name, list(DISTINCT lower(compression)) FROM pragma_storage_info(?) "
@@ -67,31 +67,31 @@ def test_columns_are_stored_with_the_compression_the_schema_names(tiny_dataset: 
             assert named and {name: set(used[name]) - {"constant"} for name in named} == named, table.name
 
 
-def test_the_core_tables_have_rows(tiny_dataset: Path) -> None:
-    with synth.connect(tiny_dataset) as con:
+def test_the_core_tables_have_rows(blocked_dataset: Path) -> None:
+    with synth.connect(blocked_dataset) as con:
         for table in (schema.USERS, schema.EVENTS, schema.VIDEOS, schema.DATASET_INFO):
             assert con.execute(f"SELECT count(*) FROM {table.name}").fetchone()[0] > 0, table.name
 
 
-def test_dataset_info_records_the_build(tiny_dataset: Path, tiny_config: Config) -> None:
-    with synth.connect(tiny_dataset) as con:
+def test_dataset_info_records_the_build(blocked_dataset: Path, blocked_config: Config) -> None:
+    with synth.connect(blocked_dataset) as con:
         meta = synth.info(con)
         counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("users", "events", "videos")}
         checksum = content_checksum(con)
-    assert meta["seed"] == str(tiny_config.seed) and meta["scale"] == "tiny"
+    assert meta["seed"] == str(blocked_config.seed) and meta["scale"] == "tiny"
     assert meta["synth_version"] == synth.__version__
     assert meta["schema_version"] == str(schema.SCHEMA_VERSION)
-    assert meta["window_start"] == str(tiny_config.window_start)
-    assert meta["window_end"] == str(tiny_config.window_end)
+    assert meta["window_start"] == str(blocked_config.window_start)
+    assert meta["window_end"] == str(blocked_config.window_end)
     assert {t: int(meta[f"{t}_rows"]) for t in counts} == counts
     assert meta["checksum"] == checksum
     assert f"duckdb {duckdb.__version__}" in meta["built_with"]
 
 
-def test_the_truth_file_sits_beside_the_dataset_and_names_it(tiny_dataset: Path) -> None:
-    truth = truth_path(tiny_dataset)
-    assert truth.name == "clipstream.truth.duckdb" and truth.parent == tiny_dataset.parent
-    with synth.connect(tiny_dataset) as con:
+def test_the_truth_file_sits_beside_the_dataset_and_names_it(blocked_dataset: Path) -> None:
+    truth = truth_path(blocked_dataset)
+    assert truth.name == "clipstream.truth.duckdb" and truth.parent == blocked_dataset.parent
+    with synth.connect(blocked_dataset) as con:
         checksum = synth.info(con)["checksum"]
         dataset_tables = {n for (n,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
     with synth.connect(truth) as con:
@@ -107,9 +107,9 @@ def test_the_truth_file_sits_beside_the_dataset_and_names_it(tiny_dataset: Path)
     assert not dataset_tables & {t.name for t in schema.TRUTH_TABLES}  # students never see the truth
 
 
-def test_checksum_changes_when_any_value_changes(tiny_dataset: Path, tmp_path: Path) -> None:
+def test_checksum_changes_when_any_value_changes(blocked_dataset: Path, tmp_path: Path) -> None:
     copy = tmp_path / "copy.duckdb"
-    shutil.copy(tiny_dataset, copy)
+    shutil.copy(blocked_dataset, copy)
     with duckdb.connect(str(copy)) as con:
         before = content_checksum(con)
         con.execute("UPDATE events SET watch_ms = watch_ms + 1 WHERE event_id = (SELECT min(event_id) FROM events "
@@ -118,30 +118,30 @@ def test_checksum_changes_when_any_value_changes(tiny_dataset: Path, tmp_path: P
 
 
 def test_same_seed_gives_the_same_checksum_for_any_worker_count(
-    tiny_dataset: Path, tiny_config: Config, tmp_path: Path
+    blocked_dataset: Path, blocked_config: Config, tmp_path: Path
 ) -> None:
-    assert tiny_config.n_blocks > 2
-    reference = stored_and_actual_checksum(tiny_dataset)[0]
-    again = build(tiny_config, tmp_path / "again.duckdb", workers=1, progress=False)
-    parallel = build(tiny_config, tmp_path / "parallel.duckdb", workers=2, progress=False)
+    assert blocked_config.n_blocks > 2
+    reference = stored_and_actual_checksum(blocked_dataset)[0]
+    again = build(blocked_config, tmp_path / "again.duckdb", workers=1, progress=False)
+    parallel = build(blocked_config, tmp_path / "parallel.duckdb", workers=2, progress=False)
     assert again["checksum"] == reference
     assert parallel["checksum"] == reference
 
 
 def test_a_different_seed_gives_a_different_checksum(
-    tiny_dataset: Path, tiny_config: Config, tmp_path: Path
+    blocked_dataset: Path, blocked_config: Config, tmp_path: Path
 ) -> None:
-    other = build(tiny_config.replace(seed=tiny_config.seed + 1), tmp_path / "other.duckdb", progress=False)
-    assert other["checksum"] != stored_and_actual_checksum(tiny_dataset)[0]
+    other = build(blocked_config.replace(seed=blocked_config.seed + 1), tmp_path / "other.duckdb", progress=False)
+    assert other["checksum"] != stored_and_actual_checksum(blocked_dataset)[0]
 
 
 @pytest.mark.parametrize("failure", [RuntimeError("simulated failure"), KeyboardInterrupt()])
 def test_a_failed_build_keeps_the_old_dataset_and_leaves_no_temp_file(
-    tiny_dataset: Path, tiny_config: Config, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    blocked_dataset: Path, blocked_config: Config, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     failure: BaseException,
 ) -> None:
     out = tmp_path / "clipstream.duckdb"
-    shutil.copy(tiny_dataset, out)
+    shutil.copy(blocked_dataset, out)
     before = file_digest(out)
     real = synth.simulate.simulate_block
 
@@ -152,7 +152,7 @@ def test_a_failed_build_keeps_the_old_dataset_and_leaves_no_temp_file(
 
     monkeypatch.setattr(synth.simulate, "simulate_block", failing)
     with pytest.raises(type(failure)):
-        build(tiny_config, out, workers=1, progress=False)
+        build(blocked_config, out, workers=1, progress=False)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["clipstream.duckdb"]
     assert file_digest(out) == before
 
@@ -167,7 +167,7 @@ build(config_for("medium", seed=3), Path(sys.argv[1]), workers=2, progress=False
 
 
 def test_workers_that_cannot_start_fail_the_build_and_keep_the_old_dataset(
-    tiny_dataset: Path, tiny_config: Config, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    blocked_dataset: Path, blocked_config: Config, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     class NoWorkers(writer.ProcessPoolExecutor):
         def submit(self, *args, **kwargs):
@@ -175,10 +175,10 @@ def test_workers_that_cannot_start_fail_the_build_and_keep_the_old_dataset(
 
     monkeypatch.setattr(writer, "ProcessPoolExecutor", NoWorkers)
     out = tmp_path / "clipstream.duckdb"
-    shutil.copy(tiny_dataset, out)
+    shutil.copy(blocked_dataset, out)
     before = file_digest(out)
     with pytest.raises(OSError, match="cannot start a worker"):
-        build(tiny_config, out, workers=2, progress=False)
+        build(blocked_config, out, workers=2, progress=False)
     assert file_digest(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["clipstream.duckdb"]
 
@@ -200,10 +200,10 @@ def test_the_exchange_folder_exists_only_once_a_worker_that_removes_it_does(tmp_
 
 
 def test_a_killed_build_keeps_the_old_dataset_and_leaves_nothing_running(
-    tiny_dataset: Path, tiny_config: Config, tmp_path: Path
+    blocked_dataset: Path, blocked_config: Config, tmp_path: Path
 ) -> None:
     out = tmp_path / "clipstream.duckdb"
-    shutil.copy(tiny_dataset, out)
+    shutil.copy(blocked_dataset, out)
     before = file_digest(out)
     proc = subprocess.Popen([sys.executable, "-c", KILLABLE_BUILD, str(out)])
     tmp = temp_path(out, proc.pid)
@@ -226,7 +226,7 @@ def test_a_killed_build_keeps_the_old_dataset_and_leaves_nothing_running(
     assert stored == actual
     assert tmp.exists()  # SIGKILL leaves no chance to clean up; the next build does it
 
-    build(tiny_config.replace(seed=99), out, workers=1, progress=False)
+    build(blocked_config.replace(seed=99), out, workers=1, progress=False)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["clipstream.duckdb", "clipstream.truth.duckdb"]
 
 
@@ -241,15 +241,15 @@ print(con.execute("SELECT count(*) FROM users").fetchone()[0], flush=True)
 
 
 def test_a_rebuild_succeeds_while_another_process_reads_the_old_file(
-    tiny_dataset: Path, tiny_config: Config, tmp_path: Path
+    blocked_dataset: Path, blocked_config: Config, tmp_path: Path
 ) -> None:
     out = tmp_path / "clipstream.duckdb"
-    shutil.copy(tiny_dataset, out)
+    shutil.copy(blocked_dataset, out)
     reader = subprocess.Popen([sys.executable, "-c", READER, str(out)], stdin=subprocess.PIPE,
                               stdout=subprocess.PIPE, text=True)
     try:
         old_users = reader.stdout.readline().strip()
-        bigger = tiny_config.replace(scale=dataclasses.replace(tiny_config.scale, users=1_300))
+        bigger = blocked_config.replace(scale=dataclasses.replace(blocked_config.scale, users=1_300))
         meta = build(bigger, out, workers=1, progress=False)
         reader.stdin.write("go\n")
         reader.stdin.flush()
@@ -263,19 +263,19 @@ def test_a_rebuild_succeeds_while_another_process_reads_the_old_file(
 
 
 def test_a_new_connection_sees_a_rebuild_while_an_old_one_is_still_open(
-    tiny_dataset: Path, tiny_config: Config, tmp_path: Path
+    blocked_dataset: Path, blocked_config: Config, tmp_path: Path
 ) -> None:
     out = tmp_path / "clipstream.duckdb"
-    shutil.copy(tiny_dataset, out)
+    shutil.copy(blocked_dataset, out)
     with synth.connect(out) as old:
-        meta = build(tiny_config.replace(seed=tiny_config.seed + 5), out, workers=1, progress=False)
+        meta = build(blocked_config.replace(seed=blocked_config.seed + 5), out, workers=1, progress=False)
         with synth.connect(out) as new:
             assert synth.info(new)["checksum"] == meta["checksum"]
         assert synth.info(old)["checksum"] != meta["checksum"]
 
 
-def test_connect_is_read_only(tiny_dataset: Path) -> None:
-    with synth.connect(tiny_dataset) as con, pytest.raises(duckdb.Error, match="read-only"):
+def test_connect_is_read_only(blocked_dataset: Path) -> None:
+    with synth.connect(blocked_dataset) as con, pytest.raises(duckdb.Error, match="read-only"):
         con.execute("CREATE TABLE scratch (x INTEGER)")
 
 
@@ -288,16 +288,16 @@ print(synth.connect(sys.argv[1]).execute("SELECT current_setting('TimeZone')").f
 """
 
 
-def test_connect_uses_utc_whatever_the_machine_zone(tiny_dataset: Path) -> None:
+def test_connect_uses_utc_whatever_the_machine_zone(blocked_dataset: Path) -> None:
     env = {**os.environ, "TZ": "America/New_York"}
-    out = subprocess.run([sys.executable, "-c", ZONES, str(tiny_dataset)], env=env, capture_output=True,
+    out = subprocess.run([sys.executable, "-c", ZONES, str(blocked_dataset)], env=env, capture_output=True,
                          text=True, check=True).stdout.split()
     assert out == ["America/New_York", "UTC"]
 
 
-def test_connect_follows_sandbox_db(tiny_dataset: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SANDBOX_DB", str(tiny_dataset))
-    assert synth.dataset_path() == tiny_dataset
+def test_connect_follows_sandbox_db(blocked_dataset: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SANDBOX_DB", str(blocked_dataset))
+    assert synth.dataset_path() == blocked_dataset
     with synth.connect() as con:
         assert synth.info(con)["scale"] == "tiny"
 

@@ -84,10 +84,10 @@ def test_build_never_replaces_a_file_that_is_not_a_dataset(capsys: pytest.Captur
     assert notes.read_text() == "my notes\n"
 
 
-def test_build_replaces_an_existing_dataset(capsys: pytest.CaptureFixture[str], tiny_dataset: Path,
+def test_build_replaces_an_existing_dataset(capsys: pytest.CaptureFixture[str], blocked_dataset: Path,
                                             tmp_path: Path) -> None:
     out = tmp_path / "clipstream.duckdb"
-    shutil.copy(tiny_dataset, out)
+    shutil.copy(blocked_dataset, out)
     code, _, _ = run(capsys, "build", "--scale", "tiny", "--seed", "11", "--out", str(out), "--workers", "1",
                      "--no-progress")
     assert code == 0
@@ -135,11 +135,11 @@ def test_a_folder_is_not_a_dataset(capsys: pytest.CaptureFixture[str], tmp_path:
 
 
 def test_report_into_a_file_is_refused(
-    capsys: pytest.CaptureFixture[str], tiny_dataset: Path, tmp_path: Path
+    capsys: pytest.CaptureFixture[str], blocked_dataset: Path, tmp_path: Path
 ) -> None:
     blocker = tmp_path / "charts"
     blocker.write_text("x")
-    assert_usage_error(*run(capsys, "report", str(tiny_dataset), "--out", str(blocker)), "is a file")
+    assert_usage_error(*run(capsys, "report", str(blocked_dataset), "--out", str(blocker)), "is a file")
 
 
 def test_the_installed_command_exits_2_without_traceback(tmp_path: Path) -> None:
@@ -152,9 +152,9 @@ def test_the_installed_command_exits_2_without_traceback(tmp_path: Path) -> None
 INTERRUPTIBLE = ["-m", "synth", "build", "--scale", "medium", "--workers", "2", "--no-progress", "--out"]
 
 
-def test_ctrl_c_stops_a_build_with_one_line_and_keeps_the_old_dataset(tiny_dataset: Path, tmp_path: Path) -> None:
+def test_ctrl_c_stops_a_build_with_one_line_and_keeps_the_old_dataset(blocked_dataset: Path, tmp_path: Path) -> None:
     out = tmp_path / "clipstream.duckdb"
-    shutil.copy(tiny_dataset, out)
+    shutil.copy(blocked_dataset, out)
     before = out.read_bytes()
     proc = subprocess.Popen([sys.executable, *INTERRUPTIBLE, str(out)], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, start_new_session=True,
@@ -185,11 +185,11 @@ def test_build_writes_a_dataset_and_says_so(capsys: pytest.CaptureFixture[str], 
 
 
 def test_info_shows_seed_scale_window_row_counts_and_checksum(
-    capsys: pytest.CaptureFixture[str], tiny_dataset: Path
+    capsys: pytest.CaptureFixture[str], blocked_dataset: Path
 ) -> None:
-    code, out, err = run(capsys, "info", str(tiny_dataset))
+    code, out, err = run(capsys, "info", str(blocked_dataset))
     assert code == 0 and err == ""
-    with synth.connect(tiny_dataset) as con:
+    with synth.connect(blocked_dataset) as con:
         meta = synth.info(con)
     for key in ("seed", "scale", "window_start", "window_end", "users_rows", "events_rows", "videos_rows",
                 "checksum"):
@@ -197,11 +197,11 @@ def test_info_shows_seed_scale_window_row_counts_and_checksum(
 
 
 def test_report_prints_every_statistic_and_table_and_writes_the_chart_sheet(
-    capsys: pytest.CaptureFixture[str], tiny_dataset: Path, tmp_path: Path
+    capsys: pytest.CaptureFixture[str], blocked_dataset: Path, tmp_path: Path
 ) -> None:
     # A table added by a later feature must show up without changing the report.
     data = tmp_path / "data.duckdb"
-    shutil.copy(tiny_dataset, data)
+    shutil.copy(blocked_dataset, data)
     with duckdb.connect(str(data)) as con:
         con.execute("CREATE TABLE later_table AS SELECT 1 AS x UNION ALL SELECT 2")
     code, out, err = run(capsys, "report", str(data), "--out", str(tmp_path / "charts"))
@@ -232,3 +232,13 @@ def test_schema_prints_ddl_that_creates_every_table(capsys: pytest.CaptureFixtur
     con.execute(out)
     tables = {n for (n,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
     assert tables == {t.name for t in schema.TABLES}
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly() -> None:
+    """`synth schema --markdown | head` with head gone: no BrokenPipe traceback, SIGPIPE's exit code."""
+    command = subprocess.Popen([sys.executable, "-m", "synth", "schema", "--markdown"], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+    assert command.stdout is not None and command.stderr is not None
+    command.stdout.close()
+    errors = command.stderr.read()
+    assert (command.wait(), errors) == (141, b"")

@@ -26,8 +26,8 @@ def test_plants_lists_every_phenomenon_with_its_module(capsys):
     assert "03_weekend_trends" in next(line for line in out.splitlines() if line.startswith("promotion "))
 
 
-def test_truth_prints_each_planted_effect_with_parameters_and_expectations(capsys, tiny_dataset):
-    code, out, err = run(capsys, "truth", str(tiny_dataset))
+def test_truth_prints_each_planted_effect_with_parameters_and_expectations(capsys, blocked_dataset):
+    code, out, err = run(capsys, "truth", str(blocked_dataset))
     assert (code, err) == (0, "")
     assert out.count("  params:   ") == len(PLANT_NAMES)
     promotion = out.split("promotion [03_weekend_trends]")[1].splitlines()
@@ -35,9 +35,9 @@ def test_truth_prints_each_planted_effect_with_parameters_and_expectations(capsy
     assert "true_lift" in json.loads(promotion[2].split(":", 1)[1])
 
 
-def test_truth_of_a_dataset_without_its_truth_file_says_where_it_should_be(capsys, tiny_dataset, tmp_path):
+def test_truth_of_a_dataset_without_its_truth_file_says_where_it_should_be(capsys, blocked_dataset, tmp_path):
     lonely = tmp_path / "copy.duckdb"
-    lonely.write_bytes(tiny_dataset.read_bytes())
+    lonely.write_bytes(blocked_dataset.read_bytes())
     code, out, err = run(capsys, "truth", str(lonely))
     assert code == 2 and out == ""
     assert str(truth_path(lonely)) in err and len(err.splitlines()) == 1

@@ -12,8 +12,9 @@ from synth import rng as streams
 from synth import schema, vec
 from synth.config import config_for
 from synth.plant import PLANT_NAMES
-from synth.simulate import simulate_block, version_names
+from synth.simulate import simulate_block
 from synth.world import geography, population
+from synth.world.releases import labels as version_names
 from synth.world.sessions import Sessions, space_out
 
 

@@ -2,8 +2,8 @@
 
 import nbformat
 import pytest
-from conftest import MEMORY_MB, MODULE, SECRET, TIMEOUT_S, leftover_sleepers, make_corpus, spied_paths, spy
-from notebook_support import SOLUTIONS
+from support.fixture_modules import SOLUTIONS
+from support.grading import MEMORY_MB, MODULE, SECRET, TIMEOUT_S, leftover_sleepers, make_corpus, spied_paths, spy
 
 import grader.grade.run as run
 from grader.grade import SECRET_ENV

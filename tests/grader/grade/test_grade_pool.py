@@ -4,7 +4,7 @@ import os
 import signal
 import time
 
-from conftest import run
+from support.grading import run
 
 from grader.grade.pool import GRACE_S, Job, Pool
 

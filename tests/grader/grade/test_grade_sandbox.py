@@ -8,7 +8,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 import pytest
-from conftest import run
+from support.grading import run
 
 import grader
 from grader.grade.pool import Job

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from synth.plant.abtest import NEVER, session_starts
+from synth.plant.shared.abtest import NEVER, session_starts
 from synth.world.events import E
 from synth.world.log import FIELDS, Log
 

@@ -5,7 +5,7 @@ over the 24 hours; they never react. Counting them inflates views and DAU by the
 """
 
 import pytest
-from conftest import SEEDS, expected
+from support.plants import SEEDS, expected
 
 # per account: views (once per event_id), gaps under 10 minutes, and the share of those within 2 s of the median
 REGULARITY = """

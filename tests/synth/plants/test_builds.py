@@ -5,10 +5,11 @@ import pytest
 
 from synth import rng as streams
 from synth.config import config_for
-from synth.plant import builds
-from synth.simulate import release_calendar
+from synth.plant.shared import builds
+from synth.units import DAY_MS
 from synth.world import releases
-from synth.world.population import DAY_MS, simulate_users
+from synth.world.population import simulate_users
+from synth.world.releases import calendar as release_calendar
 
 
 @pytest.mark.parametrize("platform", [0, 1])

@@ -5,7 +5,7 @@ percent of them, more on cheap phones. Taking the client log as the truth underc
 """
 
 import pytest
-from conftest import SEEDS, expected
+from support.plants import SEEDS, expected
 
 # every server like, whether the client log has it, and the phone's tier
 RECONCILED = """

@@ -6,8 +6,8 @@ event_ts — e.g. flagging users with events before signup or outside the window
 """
 
 import pytest
-from conftest import SEEDS, expected
-from quality_sql import LAGS, LOCAL_AS_UTC
+from support.plants import SEEDS, expected
+from support.quality_sql import LAGS, LOCAL_AS_UTC
 
 # users whose typical lag is beyond 30 minutes, nearly constant, and not the time-zone bug's fingerprint
 SKEWED = f"""

@@ -5,7 +5,7 @@ rest of those weeks retain as usual."""
 from functools import cache
 
 import pytest
-from conftest import SEEDS, expected
+from support.plants import SEEDS, expected
 
 # Signups inside the window, with their local signup day; burst days are found in the data: days on which
 # paid_social brought most of the signups.

@@ -7,7 +7,7 @@ later. Deduplicating by event_id restores the true view count exactly; counting 
 from datetime import date
 
 import pytest
-from conftest import SEEDS, expected
+from support.plants import SEEDS, expected
 
 # video_view ids that arrive with more than one device time: the double-logged ones
 DOUBLED = """

@@ -4,7 +4,7 @@ the overall view only shows a decline."""
 
 import duckdb
 import pytest
-from conftest import SEEDS, expected
+from support.plants import SEEDS, expected
 
 from synth.dataset import truth_path
 
@@ -106,9 +106,9 @@ def test_switched_off_the_build_receives_pushes_and_wau_holds(world, clean_world
     assert got["segment"] > -0.06
 
 
-def test_a_window_that_ends_before_the_broken_build_has_no_drop(tiny_dataset):
-    truth = duckdb.connect(str(truth_path(tiny_dataset)), read_only=True)
-    dataset = duckdb.connect(str(tiny_dataset), read_only=True)
+def test_a_window_that_ends_before_the_broken_build_has_no_drop(blocked_dataset):
+    truth = duckdb.connect(str(truth_path(blocked_dataset)), read_only=True)
+    dataset = duckdb.connect(str(blocked_dataset), read_only=True)
     try:
         assert expected(truth, "engagement_drop")["in_window"] is False
         assert dataset.execute("SELECT count(*) FROM events WHERE event_name = 'push_received' AND platform = 'android'"

@@ -3,7 +3,7 @@ rises about +30%, which a naive before/after (everyone, by calendar date) misses
 comparison understates, because newcomers who rate the tools lower make up more of the later answers."""
 
 import pytest
-from conftest import SEEDS, expected
+from support.plants import SEEDS, expected
 
 STEPS = ("camera_open", "record_start", "edit_open", "post_publish")
 

@@ -7,8 +7,8 @@ from itertools import pairwise
 
 import duckdb
 import pytest
-from abtest_sql import SESSIONS, cuped, experiment_sessions, lift
-from conftest import SEEDS, expected
+from support.abtest_sql import SESSIONS, cuped, experiment_sessions, lift
+from support.plants import SEEDS, expected
 
 from synth.dataset import truth_path
 
@@ -105,9 +105,9 @@ def test_switched_off_there_is_no_feed_ranking_test(clean_world):
     assert truth.execute("SELECT count(*) FROM planted_effects WHERE effect_id = 'novelty_test'").fetchone()[0] == 0
 
 
-def test_a_window_too_short_for_the_test_leaves_it_out(tiny_dataset):
-    with duckdb.connect(str(tiny_dataset), read_only=True) as dataset:
+def test_a_window_too_short_for_the_test_leaves_it_out(blocked_dataset):
+    with duckdb.connect(str(blocked_dataset), read_only=True) as dataset:
         assert dataset.execute(f"SELECT count(*) FROM experiments WHERE name = '{EXPERIMENT}'").fetchone()[0] == 0
         assert dataset.execute("SELECT count(*) FROM assignments").fetchone()[0] == 0
-    with duckdb.connect(str(truth_path(tiny_dataset)), read_only=True) as truth:
+    with duckdb.connect(str(truth_path(blocked_dataset)), read_only=True) as truth:
         assert expected(truth, "novelty_test")["in_window"] is False

@@ -9,7 +9,7 @@ from datetime import datetime
 
 import duckdb
 import pytest
-from conftest import SEEDS, expected
+from support.plants import SEEDS, expected
 
 from synth.dataset import truth_path
 
@@ -100,10 +100,10 @@ def test_switched_off_every_client_request_has_its_server_row(clean_world):
     assert truth.execute("SELECT count(*) FROM planted_effects WHERE effect_id = 'outage'").fetchone()[0] == 0
 
 
-def test_an_outage_after_the_window_leaves_the_data_alone(tiny_dataset):
+def test_an_outage_after_the_window_leaves_the_data_alone(blocked_dataset):
     """The tiny scale's 35 days end before the outage day: nothing lost, nothing delayed, no crash."""
-    with (duckdb.connect(str(tiny_dataset), read_only=True) as dataset,
-          duckdb.connect(str(truth_path(tiny_dataset)), read_only=True) as truth):
+    with (duckdb.connect(str(blocked_dataset), read_only=True) as dataset,
+          duckdb.connect(str(truth_path(blocked_dataset)), read_only=True) as truth):
         planted = expected(truth, "outage")
         assert (planted["missing_server_rows"], planted["delayed_client_events"]) == (0, 0)
         assert dataset.execute(f"SELECT count(*) FROM ({UNMATCHED})").fetchone()[0] == 0

@@ -4,7 +4,7 @@ import math
 
 import duckdb
 import pytest
-from conftest import SEEDS, expected
+from support.plants import SEEDS, expected
 
 from synth.config import DEFAULT_SEED
 from synth.dataset import truth_path
@@ -73,8 +73,8 @@ def test_the_truth_records_the_user_days_behind_the_lift(world):
     assert want["weekends"] == 6
 
 
-def test_a_tiny_window_holds_promotion_weekends_and_ordinary_weekends_to_compare_with(tiny_dataset):
-    with duckdb.connect(str(tiny_dataset), read_only=True) as dataset:
+def test_a_tiny_window_holds_promotion_weekends_and_ordinary_weekends_to_compare_with(blocked_dataset):
+    with duckdb.connect(str(blocked_dataset), read_only=True) as dataset:
         promo_days, other_weekend_days = dataset.execute("""
             WITH bounds AS (
                 SELECT CAST(MAX(value) FILTER (WHERE key = 'window_start') AS DATE) + 1 AS first_day,
@@ -92,7 +92,7 @@ def test_a_tiny_window_holds_promotion_weekends_and_ordinary_weekends_to_compare
         naive, did = lifts(dataset)
     assert promo_days == 4  # two promoted weekends in 35 days
     assert other_weekend_days >= 4
-    with duckdb.connect(str(truth_path(tiny_dataset)), read_only=True) as truth:
+    with duckdb.connect(str(truth_path(blocked_dataset)), read_only=True) as truth:
         assert expected(truth, "promotion")["weekends"] == 2
     # every cell of the estimator has days, so it gives a number (a noisy one, on 1,000 users)
     assert math.isfinite(naive) and math.isfinite(did)

@@ -6,8 +6,8 @@ from functools import cache
 
 import duckdb
 import pytest
-from abtest_sql import SESSIONS, cuped, experiment_sessions, lift
-from conftest import SEEDS, expected
+from support.abtest_sql import SESSIONS, cuped, experiment_sessions, lift
+from support.plants import SEEDS, expected
 
 from synth.dataset import truth_path
 
@@ -94,8 +94,8 @@ def test_switched_off_there_is_no_preload_test_and_countries_watch_alike(clean_w
     assert ratio > 0.8
 
 
-def test_a_window_too_short_for_the_test_leaves_it_out(tiny_dataset):
-    with duckdb.connect(str(tiny_dataset), read_only=True) as dataset:
+def test_a_window_too_short_for_the_test_leaves_it_out(blocked_dataset):
+    with duckdb.connect(str(blocked_dataset), read_only=True) as dataset:
         assert dataset.execute(f"SELECT count(*) FROM experiments WHERE name = '{EXPERIMENT}'").fetchone()[0] == 0
-    with duckdb.connect(str(truth_path(tiny_dataset)), read_only=True) as truth:
+    with duckdb.connect(str(truth_path(blocked_dataset)), read_only=True) as truth:
         assert expected(truth, "simpson")["in_window"] is False

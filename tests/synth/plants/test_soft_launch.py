@@ -2,7 +2,7 @@
 
 import duckdb
 import pytest
-from conftest import SEEDS, expected
+from support.plants import SEEDS, expected
 
 from synth.config import DEFAULT_SEED, config_for
 from synth.dataset import truth_path

@@ -2,7 +2,7 @@
 respondents' mean CSAT overstates everyone's; reweighting by engagement decile moves it back to the truth."""
 
 import pytest
-from conftest import SEEDS, expected
+from support.plants import SEEDS, expected
 
 from synth.plant.surveys import THEMES
 

@@ -7,8 +7,8 @@ afternoon instead of the evening.
 
 import duckdb
 import pytest
-from conftest import SEEDS, expected
-from quality_sql import LAGS, LOCAL_AS_UTC
+from support.plants import SEEDS, expected
+from support.quality_sql import LAGS, LOCAL_AS_UTC
 
 from synth.dataset import truth_path
 
@@ -78,10 +78,10 @@ def test_switched_off_no_event_carries_the_fingerprint(clean_world):
     assert truth.execute("SELECT count(*) FROM planted_effects WHERE effect_id = 'tz_bug'").fetchone()[0] == 0
 
 
-def test_a_build_released_after_the_window_changes_nothing(tiny_dataset):
+def test_a_build_released_after_the_window_changes_nothing(blocked_dataset):
     """The tiny scale's 35 days end before the buggy build ships: no event is moved, no crash."""
-    with (duckdb.connect(str(tiny_dataset), read_only=True) as dataset,
-          duckdb.connect(str(truth_path(tiny_dataset)), read_only=True) as truth):
+    with (duckdb.connect(str(blocked_dataset), read_only=True) as dataset,
+          duckdb.connect(str(truth_path(blocked_dataset)), read_only=True) as truth):
         planted = expected(truth, "tz_bug")
         assert planted["release_date"] is None
         assert planted["affected_events"] == 0

@@ -5,7 +5,7 @@ module 03's estimator computed on it must give the truth exactly; bots' views an
 """
 
 import pytest
-from conftest import expected
+from support.plants import expected
 
 CORRUPTION = ("retries", "double_logging", "tz_bug", "clock_skew", "client_drops", "outage")
 

@@ -19,10 +19,11 @@ import pyarrow.compute as pc
 from synth import schema, tables
 from synth.config import Config
 from synth.plant import Context
+from synth.units import DAY_MS
 from synth.world import geography
 from synth.world.events import E, SessionPlan
 from synth.world.log import Log
-from synth.world.population import DAY_MS, Users
+from synth.world.population import Users
 
 VARIANTS = ("control", "treatment")
 UNIT = "user"

@@ -1,11 +1,11 @@
-"""Where the fixture modules are, and helpers to run notebooks in the grader tests."""
+"""Where the grader tests' fixture modules are, and the environment their notebook kernels get."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "grader" / "fixtures"
 SOLUTIONS = FIXTURES / "solutions"
 EXERCISES = FIXTURES / "exercises"
 FIXTURE_MODULES = ("90_fixture_sql", "91_fixture_pandas")

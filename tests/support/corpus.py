@@ -8,12 +8,10 @@ raw answer into data, then compare it with the key, its registered mistakes and 
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -25,6 +23,7 @@ from grader.compare import compare
 from grader.feedback import render_text
 from grader.key import Key
 from grader.outcome import Outcome, outcome_for_error
+from support.leaks import assert_no_key_leak
 
 matplotlib.use("Agg")
 
@@ -154,16 +153,6 @@ def judge(key: Key, question_id: str, raw: Any) -> tuple[Outcome, Any]:
                    truth=key.truth[question_id]), got
 
 
-def _shared_leak_check() -> Callable:
-    """tests/grader/leaks.py's assert_no_key_leak (tests/grader is not on sys.path of the notebook tests)."""
-    path = Path(__file__).resolve().parents[1] / "grader" / "leaks.py"
-    spec = importlib.util.spec_from_file_location("grader_test_leaks", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.assert_no_key_leak
-
-
-assert_no_key_leak = _shared_leak_check()
 
 
 def assert_right(key: Key, answer: Answer, bench: Workbench) -> None:

@@ -8,9 +8,9 @@ import numpy as np
 
 from synth.config import Config
 from synth.schema import PLATFORMS
-from synth.simulate import release_calendar
+from synth.units import DAY
 from synth.world import releases
-from synth.world.population import DAY, Users
+from synth.world.population import Users
 
 NEVER = np.iinfo(np.int64).max
 PLATFORM = {name: i for i, name in enumerate(PLATFORMS)}  # label -> the code Users.platform holds
@@ -18,7 +18,7 @@ PLATFORM = {name: i for i, name in enumerate(PLATFORMS)}  # label -> the code Us
 
 def index(config: Config, platform: int, label: str) -> int | None:
     """Position of a version on the platform's release calendar, or None unless it was released in the window."""
-    times = release_calendar(config)[platform]
+    times = releases.calendar(config)[platform]
     names = releases.version_names(len(times))
     if label not in names:
         return None
@@ -31,7 +31,7 @@ def release_date(config: Config, platform: int, label: str) -> str | None:
     k = index(config, platform, label)
     if k is None:
         return None
-    return (config.window_start + timedelta(seconds=int(release_calendar(config)[platform][k]))).date().isoformat()
+    return (config.window_start + timedelta(seconds=int(releases.calendar(config)[platform][k]))).date().isoformat()
 
 
 def running_ms(config: Config, users: Users, platform: int, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -41,7 +41,7 @@ def running_ms(config: Config, users: Users, platform: int, k: int) -> tuple[np.
     A phone runs a version from adoption_lag_s after its release until the next one reaches it as late: two
     bounds per phone instead of a version lookup per event (releases.version_at gives the same answer).
     """
-    times = release_calendar(config)[platform]
+    times = releases.calendar(config)[platform]
     lag_ms = users.adoption_lag_s * 1000
     # version_at shows the first version before any release and the last one ever after
     since = lag_ms + times[k] * 1000 if k > 0 else np.full(len(users), -NEVER)

@@ -2,7 +2,7 @@
 
 Use it on any feedback the engine produces (an Outcome, its text or its HTML):
 
-    from leaks import assert_no_key_leak          # tests/grader is on sys.path for tests under it
+    from support.leaks import assert_no_key_leak
 
     outcome = compare(question, got, expected)
     assert_no_key_leak(outcome, expected, got)
@@ -37,9 +37,10 @@ import pandas as pd
 
 from grader.answers import to_data
 from grader.compare.tables import identifying_columns
-from grader.feedback import format_value, render_text
+from grader.feedback import render_text
 from grader.outcome import Outcome
 from grader.spec import Kind, Table
+from grader.values import format_value
 
 
 def _atoms(value: Any, skip_columns: Iterable[str] = ()) -> list[Any]:

@@ -1,4 +1,4 @@
-"""Shared fixtures of the batch-grading tests: the corpus graded once per session, small runs, a worker pool."""
+"""The batch-grading tests' corpus, limits and helpers: hand-made notebooks, runs and what a run leaves behind."""
 
 from __future__ import annotations
 
@@ -10,15 +10,13 @@ from pathlib import Path
 
 import nbformat
 import pandas as pd
-import pytest
-from notebook_support import SOLUTIONS
 
-CORPUS = Path(__file__).parent / "corpus"
+from grader.grade import HIDDEN_SCALE
+from support.fixture_modules import SOLUTIONS
+
+CORPUS = Path(__file__).resolve().parents[1] / "grader" / "grade" / "corpus"
 sys.path.insert(0, str(CORPUS))
 import make_corpus  # noqa: E402
-
-# The corpus holds notebooks for the grader, not for nbval to run.
-collect_ignore_glob = ["corpus/*"]
 
 MODULE = "90_fixture_sql"
 SECRET = "corpus secret"
@@ -93,60 +91,14 @@ def spy(paths: list[str], secret: str) -> nbformat.NotebookNode:
 
 def spied_paths(out: Path, cache: Path, seed: int) -> list[str]:
     """What a student must not read while grading: the key, the hidden data, the secret, solutions, grades."""
-    hidden = cache / f"tiny-{seed}" / "clipstream.duckdb"
-    key = cache / f"tiny-{seed}" / "clipstream.key" / MODULE
+    hidden = cache / f"{HIDDEN_SCALE}-{seed}" / "clipstream.duckdb"
+    key = cache / f"{HIDDEN_SCALE}-{seed}" / "clipstream.key" / MODULE
     return [str(p) for p in (
         hidden, hidden.with_name("clipstream.truth.duckdb"), key / "questions.json", key / "stamp.json",
         key / "dau_by_day.expected.arrow", key / "buyer_share.expected.json", out / ".grader" / "settings.json",
         out / "grades.csv", out / "grading.log", SOLUTIONS / f"{MODULE}.ipynb",
         Path(f"/proc/{os.getpid()}/environ"), Path(f"/proc/{os.getpid()}/cmdline"),
     )]
-
-
-@pytest.fixture(scope="session")
-def corpus_run(tmp_path_factory: pytest.TempPathFactory, tiny_dataset: Path, fixture_keys: dict) -> Run:
-    """The whole corpus, its links and FIFO, a hard-coded and a spying notebook, graded once (jobs 2, one shared
-    hidden dataset)."""
-    from grader.grade import SECRET_ENV
-    from grader.grade.hidden import public_seeds, seed_for
-    from grader.grade.run import Settings, grade
-
-    root = tmp_path_factory.mktemp("corpus")
-    submissions, out, cache = root / "submissions", root / "out", root / "cache"
-    make_corpus.write(submissions)
-    make_corpus.write_special(submissions, SOLUTIONS / f"{MODULE}.ipynb")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SANDBOX_DB", str(tiny_dataset))  # the "public" dataset a hidden seed must differ from
-        patch.setenv(SECRET_ENV, SECRET)  # the grader's own environment holds the secret; workers must not
-        seed = seed_for(SECRET, MODULE, "spy", 1, public_seeds())
-        (submissions / "hard_coded.ipynb").write_text(nbformat.writes(hard_coded(fixture_keys[MODULE])))
-        paths = spied_paths(out, cache, seed)
-        (submissions / "spy.ipynb").write_text(nbformat.writes(spy(paths, SECRET)))
-        graded = grade(Settings(submissions=submissions, module=MODULE, out=out, jobs=2, variants=1,
-                                timeout=TIMEOUT_S, solutions=SOLUTIONS, cache=cache, memory_mb=MEMORY_MB,
-                                disk_mb=DISK_MB, progress=False))
-    return Run(graded, out, cache, submissions)
-
-
-@pytest.fixture(scope="session")
-def solved_notebooks(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A folder with the solved fixture notebook of each module, named after two students."""
-    folder = tmp_path_factory.mktemp("solved")
-    for student, module in (("ada", "90_fixture_sql"), ("grace", "91_fixture_pandas")):
-        (folder / module).mkdir()
-        (folder / module / f"{student}.ipynb").write_text(nbformat.writes(make_corpus.solved(module)))
-    return folder
-
-
-@pytest.fixture(scope="session")
-def pool(tmp_path_factory: pytest.TempPathFactory):
-    """A worker pool for tests that submit jobs themselves."""
-    from grader.grade.pool import Pool
-
-    pool = Pool(tmp_path_factory.mktemp("pool"))
-    pool.start()
-    yield pool
-    pool.close()
 
 
 def run(pool, job):

@@ -1,9 +1,9 @@
 """Re-execute solution notebooks in place on the default dataset, then rebuild their exercises.
 
-Run after the data generator or a solution changes: `.venv/bin/python tests/notebooks/execute.py [MODULE...]`
-(default: every module in solutions/). Order matters: the answer key is built first, so the first `check` of the
-executed notebook prints nothing about building it, exactly as under nbval after `grader key`.
-"""
+Run after the data generator or a solution changes: `make solutions [MODULES="01_active_users ..."]`, i.e.
+`.venv/bin/python -m grader.reexecute [MODULE...]` (default: every module in solutions/). Order matters: the
+answer key is built first, so the first `check` of the executed notebook prints nothing about building it,
+exactly as under nbval after `grader key`."""
 
 from __future__ import annotations
 
@@ -18,9 +18,7 @@ import nbformat
 import synth
 from grader.build import build
 from grader.key import execute, load_key
-from grader.paths import GraderError, solutions_dir
-
-ROOT = Path(__file__).resolve().parents[2]
+from grader.paths import GraderError, repo_root, solutions_dir
 
 
 def reexecute(module: str) -> Path:
@@ -38,10 +36,10 @@ def reexecute(module: str) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m grader.reexecute", description=__doc__.splitlines()[0])
     parser.add_argument("modules", nargs="*", metavar="MODULE", help="e.g. 01_active_users (default: all)")
     args = parser.parse_args(argv)
-    os.chdir(ROOT)  # solutions/, exercises/ and datasets/ are found relative to the checkout
+    os.chdir(repo_root())  # solutions/, exercises/ and datasets/ are found relative to the checkout
     modules = args.modules or sorted(p.stem for p in solutions_dir().glob("[0-9][0-9]_*.ipynb"))
     try:
         for module in modules:
@@ -49,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         for path, status in build(modules).items():
             print(f"{status} {path}")
     except GraderError as error:
-        print(f"execute: {error}", file=sys.stderr)
+        print(f"reexecute: {error}", file=sys.stderr)
         return 1
     return 0
 

@@ -1,0 +1,32 @@
+"""Where the curriculum's modules are, and how their tests run a notebook or build a dataset."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+
+from grader.key import execute
+
+ROOT = Path(__file__).resolve().parents[2]
+SOLUTIONS = ROOT / "solutions"
+EXERCISES = ROOT / "exercises"
+MODULES = tuple(sorted(p.stem for p in SOLUTIONS.glob("[0-9][0-9]_*.ipynb")))
+
+
+def run_notebook(path: Path, dataset: Path, home: Path) -> nbformat.NotebookNode:
+    """Execute a notebook top to bottom as a student's kernel would, on `dataset`, with its own progress file."""
+    env = {**os.environ, "SANDBOX_DB": str(dataset), "SANDBOX_HOME": str(home), "SANDBOX_SOLUTIONS": str(SOLUTIONS)}
+    env.pop("GRADER_RECORD", None)
+    return execute(nbformat.read(path, as_version=4), path.parent, env, desc=path.stem)
+
+
+def build_dataset(out: Path, seed: int, scale: str = "tiny") -> Path:
+    """A Clipstream dataset with its truth file, built with the synth CLI."""
+    synth = Path(sys.executable).parent / "synth"
+    subprocess.run([str(synth), "build", "--scale", scale, "--seed", str(seed), "--out", str(out)],
+                   check=True, capture_output=True)
+    return out
