@@ -62,14 +62,17 @@ def test_anti_join_recovers_the_missing_server_rows(world, seed):
 def test_buffered_client_events_arrive_after_the_outage_ends(world, seed):
     dataset, truth = world(seed)
     start, end, countries = outage_window(truth)
-    delayed, total = dataset.execute("""
-        SELECT count(DISTINCT event_id) FILTER (WHERE received_ts >= $end), count(DISTINCT event_id)
+    delayed, flushed, total = dataset.execute("""
+        SELECT count(DISTINCT event_id) FILTER (WHERE received_ts >= $end),
+               count(DISTINCT event_id) FILTER (WHERE received_ts >= $end AND received_ts < $end + INTERVAL 1 HOUR),
+               count(DISTINCT event_id)
         FROM events WHERE country IN (SELECT unnest($countries)) AND event_ts >= $start AND event_ts < $end""",
         {"start": start, "end": end, "countries": sorted(countries)}).fetchone()
     assert delayed / total > 0.99
-    # phones whose clocks are off (clock_skew, ~1%) date a few buffered events outside the window; the app
-    # drops a few buffered likes (client_drops)
-    assert 0.96 <= delayed / expected(truth, "outage")["delayed_client_events"] <= 1.01
+    # the flush takes minutes; what arrives days later was a late delivery anyway (retries). Phones whose clocks
+    # are off (clock_skew, ~1%) date a few buffered events outside the window; the app drops a few buffered
+    # likes (client_drops)
+    assert 0.96 <= flushed / expected(truth, "outage")["delayed_client_events"] <= 1.0
 
 
 @pytest.mark.parametrize("seed", SEEDS)
