@@ -15,7 +15,6 @@ from corpus import ROW_COUNT, Corpus, Workbench
 MODULE = "07_conflicting_sources"
 corpus = Corpus(MODULE)
 SERVER_KINDS = "('like', 'comment', 'follow', 'post_publish', 'purchase')"
-DAY = "2025-10-14"
 
 
 class Bench(Workbench):
@@ -61,9 +60,16 @@ class Bench(Workbench):
         return set(self.gaps.index[(self.gaps["n"] >= 20) & (self.gaps["share"] >= 0.9)])
 
     @cached_property
-    def day_users(self) -> pd.Series:
-        return self.sql(f"""SELECT DISTINCT user_id FROM events WHERE CAST(event_ts AS DATE) = DATE '{DAY}'
-                            AND event_name <> 'push_received'""")["user_id"]
+    def user_days(self) -> pd.DataFrame:
+        """One row per active (UTC day, user) of the window, push_received left out."""
+        start, end = self.window
+        return self.sql(f"""SELECT DISTINCT CAST(event_ts AS DATE) AS day, user_id FROM events
+                            WHERE event_name <> 'push_received'
+                              AND event_ts >= TIMESTAMP '{start}' AND event_ts < TIMESTAMP '{end}'""")
+
+    def mean_dau(self, without: set[int] = frozenset()) -> float:
+        days = self.user_days[~self.user_days["user_id"].isin(without)]
+        return days.groupby("day")["user_id"].nunique().mean()
 
 
 @pytest.fixture(scope="module")
@@ -201,10 +207,11 @@ def hours_by_arrival(w):
     return w.cells("received_ts")
 
 
-@corpus.wrong("outage", reason=r"unexpected|more than the key")
-def any_unmatched_event(w):
-    r = w.reconciled.assign(hour=w.reconciled["event_ts"].dt.floor("h"))
-    return r[~r["on_server"]][["country", "hour"]].drop_duplicates()
+@corpus.wrong("outage", reason=r"missing|unexpected")
+def days_instead_of_hours(w):
+    r = w.reconciled.assign(hour=w.reconciled["event_ts"].dt.floor("D"))
+    share = (~r["on_server"]).groupby([r["country"], r["hour"]]).mean()
+    return share[share >= 0.01].reset_index()[["country", "hour"]]
 
 
 @corpus.wrong("outage", reason=r"missing|fewer")
@@ -248,38 +255,44 @@ def half_of_the_bots(w):
 
 # --- dau_reconciled -------------------------------------------------------------------------------------------------
 
-def dau_frame(naive: int, dau: int, inflation: float | None = None) -> pd.DataFrame:
+def dau_frame(naive: float, dau: float, inflation: float | None = None) -> pd.DataFrame:
     return pd.DataFrame({"naive_dau": [naive], "dau": [dau],
                          "inflation": [naive / dau - 1 if inflation is None else inflation]})
 
 
 @corpus.right("dau_reconciled")
-def pandas_isin_bots(w):
-    users = w.day_users
-    return dau_frame(users.nunique(), users[~users.isin(w.bots)].nunique())
+def pandas_means(w):
+    return dau_frame(w.mean_dau(), w.mean_dau(w.bots))
 
 
 @corpus.right("dau_reconciled")
-def a_dict_of_values(w):
-    naive, dau = w.day_users.nunique(), len(set(w.day_users) - w.bots)
+def a_dict_of_values_from_sql(w):
+    ids = ", ".join(str(b) for b in sorted(w.bots))
+    naive, dau = w.db.sql(f"""
+        WITH d AS (SELECT CAST(event_ts AS DATE) AS day, count(DISTINCT user_id) AS all_users,
+                          count(DISTINCT user_id) FILTER (WHERE user_id NOT IN ({ids})) AS humans
+                   FROM events, (SELECT CAST(value AS TIMESTAMP) AS v FROM dataset_info WHERE key = 'window_start') s,
+                        (SELECT CAST(value AS TIMESTAMP) AS v FROM dataset_info WHERE key = 'window_end') e
+                   WHERE event_name <> 'push_received' AND event_ts >= s.v AND event_ts < e.v GROUP BY day)
+        SELECT avg(all_users), avg(humans) FROM d""").fetchall()[0]
     return {"inflation": naive / dau - 1, "dau": dau, "naive_dau": naive}
 
 
 @corpus.right("dau_reconciled")
 def a_series(w):
-    naive, dau = w.day_users.nunique(), len(set(w.day_users) - w.bots)
+    naive, dau = w.mean_dau(), w.mean_dau(w.bots)
     return pd.Series({"naive_dau": naive, "dau": dau, "inflation": (naive - dau) / dau})
 
 
 @corpus.wrong("dau_reconciled", reason=r"'dau'|lower|higher")
 def no_bots_removed(w):
-    naive = w.day_users.nunique()
+    naive = w.mean_dau()
     return dau_frame(naive, naive)
 
 
 @corpus.wrong("dau_reconciled", reason=r"percentage|x ?100|100 times")
 def inflation_in_percent(w):
-    naive, dau = w.day_users.nunique(), len(set(w.day_users) - w.bots)
+    naive, dau = w.mean_dau(), w.mean_dau(w.bots)
     return dau_frame(naive, dau, 100 * (naive / dau - 1))
 
 
@@ -351,7 +364,7 @@ def matplotlib_two_lines(w):
 def pandas_plot_of_a_frame(w):
     hours, client, server = hourly_lines(w)
     ax = pd.DataFrame({"client": client, "server": server}, index=hours).plot(
-        title="Client vs server likes", xlabel="UTC hour", ylabel="likes per hour", ylim=(0, None))
+        title="Client vs server likes", xlabel="UTC hour", ylabel="likes per hour", ylim=(0, None), x_compat=True)
     ax.text(hours[12], 1, "backend down")
     return ax
 
@@ -397,9 +410,9 @@ def a_drop(w):
     return "a"
 
 
-@corpus.wrong("investigate", reason=r"options")
-def free_text(w):
-    return "an outage"
+@corpus.wrong("investigate", reason=r"not the right option")
+def a_spike_in_capitals(w):
+    return "  B"
 
 
 # --- the corpus as a specification ----------------------------------------------------------------------------------
