@@ -7,4 +7,6 @@ QUESTION_IDS: dict[str, tuple[str, ...]] = {
                            "retention_curves", "watch_time_top_decile"),
     "03_weekend_trends": ("dow_profile", "weekend_uplift", "weekend_uplift_ci", "utc_vs_local", "promo_effect",
                           "stakeholder_chart"),
+    "07_conflicting_sources": ("likes_by_source", "client_drop_rate", "outage", "bots", "dau_reconciled",
+                               "source_of_truth", "reconciliation_chart", "investigate"),
 }
