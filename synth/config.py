@@ -77,7 +77,9 @@ class ClientDrops:
 class DoubleLogging:
     """One Android build logs every video_view twice with the same event_id, a few milliseconds apart."""
 
-    version: str = "8.64.0"  # Android release of 2025-09-17 (day 16); the next build fixes it
+    # Android releases in the window; the seed picks the buggy one (builds.chosen), the next build fixes it.
+    # Not 8.65.0 (its weeks hold the outage), nor 8.66.0 / 8.68.0 (the redesign's and the push bug's builds).
+    versions: tuple[str, ...] = ("8.63.0", "8.64.0", "8.67.0")
     gap_ms: tuple[int, int] = (1, 40)
 
 
@@ -85,7 +87,9 @@ class DoubleLogging:
 class TzBug:
     """One iOS build writes the phone's local wall-clock time into event_ts, labelled as UTC."""
 
-    version: str = "8.66.0"  # iOS release of 2025-10-13 (day 42); the next build fixes it
+    # iOS releases in the window; the seed picks the buggy one (builds.chosen), the next build fixes it.
+    # Not 8.65.0: its weeks hold the outage, whose hours module 07 reads off event_ts.
+    versions: tuple[str, ...] = ("8.63.0", "8.64.0", "8.66.0")
 
 
 @dataclass(frozen=True)
