@@ -30,8 +30,8 @@ def index(config: Config, platform: int, label: str) -> int | None:
 
 def chosen(config: Config, plant: str, versions: tuple[str, ...]) -> str:
     """The build a plant acts on for this seed: one of `versions`, so the schema's docs cannot give it away."""
-    draw = streams.stream(config.seed, streams.PLANT + zlib.crc32(f"{plant}.version".encode())).integers(len(versions))
-    return versions[int(draw)]
+    draw = streams.stream(config.seed, streams.PLANT + zlib.crc32(f"{plant}.buggy_version".encode()))
+    return versions[int(draw.integers(len(versions)))]
 
 
 def release_date(config: Config, platform: int, label: str) -> str | None:
