@@ -170,37 +170,42 @@ def peak_on_a_12_hour_clock(w):
 
 # --- 4. skewed_clock_users ------------------------------------------------------------------------------------------
 
-def per_user(w) -> pd.DataFrame:
-    grouped = w.lags.assign(tz=w.lags["lag_s"] + w.lags["offset_s"]).groupby("user_id")
-    return pd.DataFrame({"median": grouped["lag_s"].median(), "iqr": grouped["lag_s"].quantile(0.75)
-                         - grouped["lag_s"].quantile(0.25), "tz": grouped["tz"].median()})
+def per_user(w, without_tz_build: bool = True) -> pd.DataFrame:
+    """Per user: median lag and its interquartile range (by default without question 3's build)."""
+    lags = w.lags
+    if without_tz_build:
+        lags = lags[(lags["platform"] != w.tz_build[0]) | (lags["app_version"] != w.tz_build[1])]
+    grouped = lags.groupby("user_id")["lag_s"]
+    return pd.DataFrame({"median": grouped.median(), "iqr": grouped.quantile(0.75) - grouped.quantile(0.25)})
 
 
 @corpus.right("skewed_clock_users")
 def pandas_median_and_iqr(w):
     users = per_user(w)
-    return set(users.index[(users["median"].abs() > 1800) & (users["iqr"] < 600) & (users["tz"].abs() > 60)])
+    return set(users.index[(users["median"].abs() > 1800) & (users["iqr"] < 600)])
 
 
 @corpus.right("skewed_clock_users")
 def sql_rule_as_a_series(w):
+    platform, version = w.tz_build
     return w.sql(f"""
-        SELECT e.user_id FROM unique_events e JOIN users u USING (user_id) GROUP BY e.user_id
-        HAVING abs(median(epoch(e.received_ts) - epoch(e.event_ts))) > 1800
-           AND quantile_cont(epoch(e.received_ts) - epoch(e.event_ts), 0.75)
-               - quantile_cont(epoch(e.received_ts) - epoch(e.event_ts), 0.25) < 600
-           AND abs(median(epoch(e.received_ts) - epoch(e.event_ts) + {OFFSET_S})) > 60""")["user_id"]
+        SELECT user_id FROM unique_events
+        WHERE platform <> '{platform}' OR app_version <> '{version}'
+        GROUP BY user_id
+        HAVING abs(median(epoch(received_ts) - epoch(event_ts))) > 1800
+           AND quantile_cont(epoch(received_ts) - epoch(event_ts), 0.75)
+               - quantile_cont(epoch(received_ts) - epoch(event_ts), 0.25) < 600""")["user_id"]
 
 
 @corpus.right("skewed_clock_users")
 def a_looser_spread_of_15_minutes_as_a_list(w):
     users = per_user(w)
-    return list(users.index[(users["median"].abs() > 1800) & (users["iqr"] < 900) & (users["tz"].abs() > 60)])
+    return list(users.index[(users["median"].abs() > 1800) & (users["iqr"] < 900)])
 
 
 @corpus.wrong("skewed_clock_users", reason=r"precision")
-def a_large_median_alone(w):
-    users = per_user(w)
+def a_large_median_alone_on_every_build(w):
+    users = per_user(w, without_tz_build=False)
     return set(users.index[users["median"].abs() > 1800])
 
 
