@@ -8,6 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from conftest import EXERCISES, MODULES, SOLUTIONS
+from curriculum import QUESTION_IDS
 
 from grader.cli import main
 from grader.markers import is_instructor
@@ -43,9 +44,9 @@ def mistaken() -> nbformat.NotebookNode:
     return notebook
 
 
-def grade_class(root: Path, module: str,
-                students: dict[str, nbformat.NotebookNode]) -> tuple[dict[str, dict[str, str]], Path]:
-    """Grade `students` (name -> notebook) of `module`, all sharing one hidden tiny dataset; (grade rows, out dir)."""
+def grade_class(root: Path, module: str, students: dict[str, nbformat.NotebookNode],
+                scale: str = "tiny") -> tuple[dict[str, dict[str, str]], Path]:
+    """Grade `students` (name -> notebook) of `module`, all sharing one hidden dataset; (grade rows, out dir)."""
     (root / "class").mkdir()
     for name, notebook in students.items():
         nbformat.write(notebook, root / "class" / f"{name}.ipynb")
@@ -53,7 +54,7 @@ def grade_class(root: Path, module: str,
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = main(["grade", str(root / "class"), "--module", module, "--out", str(root / "out"),
                      "--solutions", str(SOLUTIONS), "--secret", "module tests", "--variants", "1",
-                     "--jobs", "2", "--timeout", "60", "--quiet"])
+                     "--jobs", "2", "--timeout", "60", "--scale", scale, "--quiet"])
     assert code == 0, err.getvalue()
     with (root / "out" / "grades.csv").open(newline="") as handle:
         return {r["student"]: r for r in csv.DictReader(handle)}, root / "out"
@@ -95,5 +96,7 @@ def test_every_other_module_grades_its_reference_solutions_full_marks_and_its_bl
         module, tmp_path):
     blank = nbformat.read(EXERCISES / f"{module}.ipynb", as_version=4)
     rows, _ = grade_class(tmp_path, module, {"perfect": perfect(module), "blank": blank})
-    assert (rows["perfect"]["score"], rows["perfect"]["max_score"], rows["perfect"]["status"]) == ("6", "6", "graded")
+    points = str(len(QUESTION_IDS[module]))   # one point a question
+    assert (rows["perfect"]["score"], rows["perfect"]["max_score"], rows["perfect"]["status"]) == (
+        points, points, "graded")
     assert (rows["blank"]["score"], rows["blank"]["status"]) == ("0", "graded")
