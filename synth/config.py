@@ -91,7 +91,9 @@ class ClientDrops:
 class DoubleLogging:
     """One Android build logs every video_view twice with the same event_id, a few milliseconds apart."""
 
-    version: str = "8.64.0"  # Android release of 2025-09-17 (day 16); the next build fixes it
+    # Android releases in the window; the seed picks the buggy one (builds.chosen; seed 42 the first), the next
+    # build fixes it. Not 8.65.0 (its weeks hold the outage), nor 8.66.0 / 8.68.0 (the redesign's, the push bug's).
+    versions: tuple[str, ...] = ("8.64.0", "8.63.0", "8.67.0")
     gap_ms: tuple[int, int] = (1, 40)
 
 
@@ -99,7 +101,9 @@ class DoubleLogging:
 class TzBug:
     """One iOS build writes the phone's local wall-clock time into event_ts, labelled as UTC."""
 
-    version: str = "8.66.0"  # iOS release of 2025-10-13 (day 42); the next build fixes it
+    # iOS releases in the window; the seed picks the buggy one (builds.chosen; seed 42 the first), the next build
+    # fixes it. Only builds released after the outage: slow updaters would shift the outage hours module 07 reads.
+    versions: tuple[str, ...] = ("8.66.0", "8.67.0", "8.68.0")
 
 
 @dataclass(frozen=True)
