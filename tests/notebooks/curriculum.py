@@ -7,4 +7,6 @@ QUESTION_IDS: dict[str, tuple[str, ...]] = {
                            "retention_curves", "watch_time_top_decile"),
     "03_weekend_trends": ("dow_profile", "weekend_uplift", "weekend_uplift_ci", "utc_vs_local", "promo_effect",
                           "stakeholder_chart"),
+    "04_feature_friction": ("creation_funnel", "edit_rate_by_segment", "struggling_segment", "redesign_by_version",
+                            "csat_lift", "decision_chart", "investigate"),
 }
