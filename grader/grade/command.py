@@ -74,7 +74,7 @@ def add_parser(verbs: argparse._SubParsersAction) -> None:
     grade.add_argument("--resume", action="store_true", help="keep DIR/grades.csv and grade only what it lacks")
     grade.add_argument("--solutions", type=Path, metavar="DIR",
                        help="solution notebooks (default: $SANDBOX_SOLUTIONS or solutions/)")
-    grade.add_argument("--scale", default="tiny", help="scale of the hidden datasets (default: tiny)")
+    grade.add_argument("--scale", default="class", help="scale of the hidden datasets (default: class)")
     grade.add_argument("--cache", type=Path, metavar="DIR",
                        help="hidden datasets and keys (default: DIR/.grader/hidden)")
     grade.add_argument("--quiet", action="store_true", help="no progress bar")

@@ -72,7 +72,7 @@ class Settings:
     notebook_timeout: float | None = None  # seconds per notebook (default: 4 x timeout)
     resume: bool = False
     solutions: Path | None = None
-    scale: str = "tiny"
+    scale: str = "class"  # hidden datasets are the public window with every plant, fewer users
     cache: Path | None = None
     memory_mb: int = 2048
     progress: bool = True
