@@ -93,8 +93,8 @@ def spy(paths: list[str], secret: str) -> nbformat.NotebookNode:
 
 def spied_paths(out: Path, cache: Path, seed: int) -> list[str]:
     """What a student must not read while grading: the key, the hidden data, the secret, solutions, grades."""
-    hidden = cache / f"tiny-{seed}" / "clipstream.duckdb"
-    key = cache / f"tiny-{seed}" / "clipstream.key" / MODULE
+    hidden = cache / f"class-{seed}" / "clipstream.duckdb"
+    key = cache / f"class-{seed}" / "clipstream.key" / MODULE
     return [str(p) for p in (
         hidden, hidden.with_name("clipstream.truth.duckdb"), key / "questions.json", key / "stamp.json",
         key / "dau_by_day.expected.arrow", key / "buyer_share.expected.json", out / ".grader" / "settings.json",

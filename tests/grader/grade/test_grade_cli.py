@@ -65,9 +65,9 @@ def test_each_student_gets_a_hidden_dataset_of_their_own_cached_by_seed(first_ru
     root, _ = first_run
     seeds = [r["seed"] for r in rows(root / "out")]
     assert len(set(seeds)) == 2 and "42" not in seeds
-    assert sorted(p.name for p in cache.iterdir()) == sorted(f"tiny-{seed}" for seed in seeds)
+    assert sorted(p.name for p in cache.iterdir()) == sorted(f"class-{seed}" for seed in seeds)
     for seed in seeds:
-        assert (cache / f"tiny-{seed}" / "clipstream.key" / MODULE / "stamp.json").is_file()
+        assert (cache / f"class-{seed}" / "clipstream.key" / MODULE / "stamp.json").is_file()
     assert (root / "out" / ".grader" / "secret").stat().st_mode & 0o777 == 0o600
 
 
