@@ -23,8 +23,11 @@ data: $(DATA)
 # Jupyter refuses to run as root unless told; containers and cloud machines often are root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
+# Students work on their own copies in my-work/ (git-ignored): made on first run, never overwritten, new modules
+# added after an update, so `git pull` never conflicts with their work.
 lab: install data
-	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb
+	$(BIN)/grader workspace
+	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/my-work/00_start_here.ipynb
 
 # nbval compares solutions/ with their stored outputs on the default dataset; building the answer keys first
 # keeps the key-building message out of those outputs.

@@ -17,7 +17,7 @@ import pyarrow as pa
 from grader.compare.choices import option_key
 from grader.compare.tables import column_key, positional_name
 from grader.feedback import iso_text
-from grader.spec import Choice, Figure, Interval, Kind, Question, Scalar, Set, Table
+from grader.spec import Choice, Figure, Interval, Kind, Question, Scalar, Set, Statement, Table
 
 Data = pd.DataFrame | float | int | str | bool | list | tuple | dict
 _ARROW_MAGIC = b"ARROW1"
@@ -50,6 +50,7 @@ _NONE_ADVICE = {
     Scalar: "pass the value itself, e.g. the number your code computes",
     Set: "pass the values themselves, e.g. set(df['user_id'])",
     Choice: "pass one of the options as text",
+    Statement: 'pass your sentence as text, e.g. "Weekly active users fell ..."',
     Interval: "pass (low, high)",
     Figure: "pass the Axes (ax = df.plot(...)) or the Figure (fig, ax = plt.subplots()); plt.show() returns None",
 }
@@ -313,6 +314,16 @@ def _choice(kind: Choice, raw: Any) -> str:
     raise AnswerError(f"{raw.strip()!r} is not one of the options: {options}.")
 
 
+def _statement(kind: Statement, raw: Any) -> str:
+    """The sentence, as text."""
+    if not isinstance(raw, str):
+        raise AnswerError(f'Answer with your sentence as text in quotes, e.g. "Weekly active users fell ..."; got '
+                          f"{_describe(raw)}.")
+    if not raw.strip():
+        raise AnswerError("The sentence is empty: write it between the quotes.")
+    return " ".join(raw.split())
+
+
 def _number(value: Any, which: str) -> float:
     """One end of an interval as a float (a bool is not a number)."""
     if isinstance(value, bool | np.bool_) or not isinstance(value, int | float | decimal.Decimal | np.number):
@@ -520,6 +531,7 @@ _CONVERTERS = {
     Scalar: _scalar,
     Set: _set,
     Choice: _choice,
+    Statement: _statement,
     Interval: _interval,
     Figure: _figure,
 }
@@ -529,8 +541,9 @@ def to_data(kind: Kind | Question, raw: Any) -> Data:
     """Turn a raw answer into comparable data; raise AnswerError (NotAnswered for a scaffold) if it is unusable.
 
     Table -> DataFrame; Scalar -> float | int | str | bool (dates as ISO text); Set -> sorted list;
-    Choice -> the option's text; Interval -> (low, high); Figure -> dict (title, xlabel, ylabel, ylim, series,
-    error_bars, annotations, other_marks: how many artists are drawn in all).
+    Choice -> the option's text; Statement -> the sentence, whitespace runs collapsed; Interval -> (low, high);
+    Figure -> dict (title, xlabel, ylabel, ylim, series, error_bars, annotations, other_marks: how many artists
+    are drawn in all).
     """
     if isinstance(kind, Question):
         kind = kind.kind

@@ -11,8 +11,9 @@ from grader.paths import GraderError
 DESCRIPTION = """\
 Exercises for the Product Metrics Sandbox.
 
-Students: open a notebook in exercises/, replace each `...` with your answer and run its check(...) cell;
-`make progress` (`.venv/bin/grader progress`) lists the questions you have passed.
+Students: `make lab` (or `.venv/bin/grader workspace`) copies the notebooks into my-work/, your own copies; open
+one there, replace each `...` with your answer and run its check(...) cell; `make progress`
+(`.venv/bin/grader progress`) lists the questions you have passed.
 Authors: write solutions/NN_topic.ipynb (see docs/authoring.md), then `grader build` writes the exercise and
 `grader key` runs the solution on a dataset to store its answer key (check() also does this on first use).
 """
@@ -29,7 +30,7 @@ def _build(args: argparse.Namespace) -> int:
 
 def _key(args: argparse.Namespace) -> int:
     import synth
-    from grader.key import dataset_info, load_key
+    from grader.key import dataset_info, find_key, load_key
     from grader.paths import key_root, module_name, modules
 
     info = dataset_info(args.db)
@@ -37,10 +38,30 @@ def _key(args: argparse.Namespace) -> int:
     names = [module_name(m) for m in args.modules] or modules(args.solutions)
     if not names:
         raise GraderError("no solution notebooks found; pass --solutions DIR or name the modules")
+    cached = False
     for name in names:
         key = load_key(name, dataset, solutions=args.solutions, info=info, rebuild=args.rebuild)
+        _, folder = find_key(name, dataset, info, None)
+        cached |= isinstance(folder, Path) and folder.parent != key_root(dataset)
         print(f"{name}: {len(key.questions)} questions, "
-              f"{sum(map(len, key.mistakes.values()))} known mistakes -> {key_root(dataset) / name}")
+              f"{sum(map(len, key.mistakes.values()))} known mistakes -> {folder}")
+    if cached:
+        print(f"(you cannot write in {dataset.parent}, so these keys are in your own cache; to share keys with "
+              "everyone using this dataset, run `grader key --dataset` as someone who can write there)")
+    return 0
+
+
+def _workspace(args: argparse.Namespace) -> int:
+    from grader.paths import module_name
+    from grader.workspace import make_workspace, start_afresh, workspace_dir
+
+    if args.afresh:
+        old = start_afresh(args.afresh, args.folder)
+        fresh = workspace_dir(args.folder) / f"{module_name(args.afresh)}.ipynb"
+        print(f"fresh copy: {fresh}\nyour previous work is kept as {old}")
+        return 0
+    for path, state in make_workspace(args.folder).items():
+        print(f"{state:>8}  {path}")
     return 0
 
 
@@ -81,14 +102,27 @@ def parser() -> argparse.ArgumentParser:
     key = verbs.add_parser("key", help="build answer keys by running solution notebooks on a dataset",
                            description="Run each module's solution notebook on a dataset and store the expected "
                                        "answers and known mistakes beside it (<dataset>.key/<module>/), stamped "
-                                       "with the dataset checksum. Current keys are reused.")
+                                       "with the dataset checksum. Current keys are reused. Where the dataset's "
+                                       "folder is not writable (a shared dataset), keys go to your own cache "
+                                       "($XDG_CACHE_HOME or ~/.cache, product-metrics-sandbox/keys/); an "
+                                       "instructor prebuilds keys for a shared dataset with --dataset PATH.")
     key.add_argument("modules", nargs="*", metavar="MODULE", help="module names (default: every solution)")
-    key.add_argument("--db", type=Path, metavar="PATH",
+    key.add_argument("--dataset", "--db", dest="db", type=Path, metavar="PATH",
                      help="dataset file (default: $SANDBOX_DB or datasets/clipstream.duckdb)")
     key.add_argument("--solutions", type=Path, metavar="DIR",
                      help="solution notebooks (default: $SANDBOX_SOLUTIONS or solutions/)")
     key.add_argument("--rebuild", action="store_true", help="rebuild even if the key is current")
     key.set_defaults(run=_key)
+
+    workspace = verbs.add_parser("workspace", help="make your own copies of the notebooks (make lab runs this)",
+                                 description="Copy the start-here tour and every exercise into my-work/ (git-ignored) "
+                                             "where a copy is not there yet: your work there is never overwritten, "
+                                             "and modules added by an update appear. Work in my-work/, never in "
+                                             "exercises/, so `git pull` never conflicts with your work.")
+    workspace.add_argument("--folder", type=Path, metavar="DIR", help="where your copies live (default: my-work/)")
+    workspace.add_argument("--afresh", metavar="MODULE",
+                           help="start MODULE again: your copy is renamed NN_topic.before-<time>.ipynb, never deleted")
+    workspace.set_defaults(run=_workspace)
 
     progress = verbs.add_parser("progress", help="show which questions you have passed",
                                 description="Show, per module, which questions passed and when "
@@ -99,6 +133,9 @@ def parser() -> argparse.ArgumentParser:
     from grader.grade.command import add_parser as add_grade  # instructors' verb, in its own package
 
     add_grade(verbs)
+    from grader.gradescope.command import add_parser as add_gradescope
+
+    add_gradescope(verbs)
     return top
 
 

@@ -1,5 +1,8 @@
 """Answer keys: a module's solution notebook executed on a dataset, its answers stored beside the dataset as data.
 
+Beside the dataset when its folder is writable (or an instructor prebuilt them there for a shared dataset), else in
+this user's cache (paths.user_key_root), so check() works on a dataset shared read-only.
+
 Layout: <dataset>.key/<module>/questions.json (specs, files, known mistakes), one data file per expected answer
 and mistake variant (engine's answers.dump: Arrow IPC or JSON, never pickle), solutions.json (each question's
 reference solution code, for check.solution) and stamp.json (dataset checksum, solution digest), written last.
@@ -21,7 +24,15 @@ from typing import Any
 import nbformat
 
 from grader.markers import solutions_by_question
-from grader.paths import SOLUTIONS_ENV, GraderError, key_root, solution_path, solutions_dir
+from grader.paths import (
+    SOLUTIONS_ENV,
+    GraderError,
+    can_write,
+    key_root,
+    solution_path,
+    solutions_dir,
+    user_key_root,
+)
 from grader.spec import Question, spec_from_json, spec_to_json
 
 RECORD_ENV = "GRADER_RECORD"  # set in the kernel that executes a solution: check() records instead of comparing
@@ -191,6 +202,33 @@ def stale_reason(folder: Path, info: dict[str, str], solution: Path | None) -> s
     return None
 
 
+def key_roots(dataset: Path, checksum: str) -> list[Path]:
+    """Where keys of `dataset` are looked for, in order: beside it, then this user's cache."""
+    return [key_root(dataset), user_key_root(dataset, checksum)]
+
+
+def build_root(dataset: Path, checksum: str) -> Path:
+    """Where a key of `dataset` is built: beside it when this user can write there, else this user's cache."""
+    beside = key_root(dataset)
+    return beside if can_write(beside if beside.is_dir() else dataset.parent) else user_key_root(dataset, checksum)
+
+
+def find_key(module: str, dataset: Path, info: dict[str, str],
+             solution: Path | None) -> tuple[Key, Path] | tuple[None, str]:
+    """The current key of `module` for `dataset` and its folder; else None and why the key must be built."""
+    reasons = []
+    for root in key_roots(dataset, info["checksum"]):
+        reason = stale_reason(root / module, info, solution)
+        if reason is None:
+            try:
+                return read_key(root / module), root / module
+            except Exception as error:  # a damaged key is rebuilt, not trusted; the next place may hold a good one
+                reason = f"the answer key is damaged ({type(error).__name__})"
+        reasons.append(reason)
+    missing = "there is no answer key yet"
+    return None, next((reason for reason in reasons if reason != missing), missing)
+
+
 def load_key(
     module: str,
     dataset: str | Path | None = None,
@@ -205,17 +243,13 @@ def load_key(
 
     dataset = synth.dataset_path(dataset).resolve()
     info = info or dataset_info(dataset)
-    folder = key_root(dataset) / module
     try:
         solution: Path | None = solution_path(module, solutions)
     except GraderError:
         solution = None  # a key shipped without its solution is still usable while the dataset matches
-    reason = "a rebuild was asked for" if rebuild else stale_reason(folder, info, solution)
-    if reason is None:
-        try:
-            return read_key(folder)
-        except Exception as error:  # a damaged key is rebuilt, not trusted
-            reason = f"the answer key is damaged ({type(error).__name__})"
+    key, reason = (None, "a rebuild was asked for") if rebuild else find_key(module, dataset, info, solution)
+    if key is not None:
+        return key
     if solution is None:
         raise GraderError(f"cannot build the answer key of {module}: {reason} and there is no solution notebook "
                           f"{solutions_dir(solutions) / (module + '.ipynb')}")
@@ -238,7 +272,7 @@ def build_key(
     dataset = Path(dataset).resolve()
     info = info or dataset_info(dataset)
     solution = solution_path(module, solutions)
-    root = key_root(dataset)
+    root = build_root(dataset, info["checksum"])
     try:
         root.mkdir(parents=True, exist_ok=True)
         temp = Path(tempfile.mkdtemp(prefix=f".{module}.", dir=root))

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 SOLUTIONS_ENV = "SANDBOX_SOLUTIONS"  # folder of solution notebooks (tests point it at fixture modules)
 HOME_ENV = "SANDBOX_HOME"  # folder for local state such as progress.json
+CACHE_NAME = "product-metrics-sandbox"  # this user's cache folder: ~/.cache/<CACHE_NAME> or $XDG_CACHE_HOME/...
 
 
 class GraderError(Exception):
@@ -40,6 +42,28 @@ def home_dir() -> Path:
 def key_root(dataset: Path) -> Path:
     """Answer keys of a dataset live beside it: datasets/clipstream.duckdb -> datasets/clipstream.key/."""
     return dataset.with_suffix(".key")
+
+
+def cache_dir() -> Path:
+    """This user's cache: $XDG_CACHE_HOME/product-metrics-sandbox, else ~/.cache/product-metrics-sandbox."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / CACHE_NAME
+
+
+def user_key_root(dataset: Path, checksum: str) -> Path:
+    """Answer keys of a dataset whose folder this user cannot write (a shared, read-only dataset).
+
+    In the user's cache, by the dataset's name and checksum: two datasets, or two versions of one, never share it.
+    """
+    return cache_dir() / "keys" / f"{dataset.stem}-{checksum[:16]}"
+
+
+def can_write(folder: Path) -> bool:
+    """Whether this process can create files in `folder`, found by trying: permission bits do not bind root."""
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            return True
+    except OSError:
+        return False
 
 
 def modules(solutions: str | Path | None = None) -> list[str]:

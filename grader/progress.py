@@ -160,11 +160,20 @@ def _status(entry: dict[str, Any] | None) -> str:
 def _known_from_keys(modules: list[str]) -> dict[str, list[str]]:
     """The question ids of modules whose answer key for the current dataset exists (never builds one)."""
     import synth
-    from grader.key import question_ids
+    from grader.key import dataset_info, key_roots, question_ids
     from grader.paths import key_root
 
-    root = key_root(synth.dataset_path().resolve())
-    return {m: ids for m in modules if (ids := question_ids(root / m))}
+    dataset = synth.dataset_path().resolve()
+    try:  # beside the dataset, else in this user's cache (a shared dataset)
+        roots = key_roots(dataset, dataset_info(dataset)["checksum"])
+    except GraderError:  # no readable dataset: only keys beside where it would be
+        roots = [key_root(dataset)]
+    known = {}
+    for module in modules:
+        ids = next((ids for root in roots if (ids := question_ids(root / module))), [])
+        if ids:
+            known[module] = ids
+    return known
 
 
 def progress(module: str | None = None) -> Progress:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
@@ -160,7 +162,56 @@ class Figure:
             raise ValueError(f"Figure(n_series=...) must be >= 1 or None (got {self.n_series}).")
 
 
-Kind = Table | Scalar | Set | Choice | Interval | Figure
+FACT_UNITS = ("change", "points", "share", "count", "times", "number")
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A number a Statement may state: `label` names it in feedback, `value` is computed from the data.
+
+    Units: "change" a relative change (-0.12 is "fell 12%"), "points" a difference of two shares (0.031 is "up 3.1
+    percentage points"), "share" a level written as a percentage (0.23 is "23%"), "count" (4,210, "4.2k"), "times"
+    a ratio ("2.3 times", "twice"), "number" any other quantity. Changes and points need a direction word.
+    """
+
+    label: str
+    value: float
+    unit: str = "number"
+    required: bool = True
+
+    def __post_init__(self) -> None:
+        if self.unit not in FACT_UNITS:
+            raise ValueError(f"Fact unit must be one of {FACT_UNITS} (got {self.unit!r}).")
+        if isinstance(self.value, bool) or not isinstance(self.value, int | float) or not math.isfinite(self.value):
+            raise ValueError(f"Fact {self.label!r}: the value must be a finite number (got {self.value!r}).")
+        object.__setattr__(self, "value", float(self.value))
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One plain sentence whose numbers, directions and words are checked against the data's facts.
+
+    Every number the sentence states must match a fact (rounded as a person writes it), changes say which way
+    they went, required facts are stated, jargon a VP would not know is flagged, and it stays within `max_words`
+    and `max_sentences`. `jargon` adds words to the built-in list.
+    """
+
+    facts: tuple[Fact, ...] = ()
+    max_words: int = 35
+    max_sentences: int = 1
+    jargon: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        facts = tuple(Fact(**f) if isinstance(f, dict) else f for f in self.facts)
+        if not facts or not all(isinstance(f, Fact) for f in facts):
+            raise ValueError("Statement(facts=...) needs at least one Fact(label, value, unit).")
+        object.__setattr__(self, "facts", facts)
+        object.__setattr__(self, "jargon", tuple(self.jargon))
+        if self.max_words < 1 or self.max_sentences < 1:
+            raise ValueError("Statement(max_words=..., max_sentences=...) must be >= 1.")
+
+
+Kind = Table | Scalar | Set | Choice | Interval | Figure | Statement
 
 KIND_NAMES: dict[type, str] = {
     Table: "table",
@@ -169,6 +220,7 @@ KIND_NAMES: dict[type, str] = {
     Choice: "choice",
     Interval: "interval",
     Figure: "figure",
+    Statement: "statement",
 }
 _KIND_BY_NAME = {name: cls for cls, name in KIND_NAMES.items()}
 
@@ -199,8 +251,8 @@ class Question:
             raise ValueError(f"Question id {self.id!r} must be snake_case (letters, digits, underscores).")
         if type(self.kind) not in KIND_NAMES:
             raise ValueError(
-                f"Question {self.id!r}: kind must be one of Table, Scalar, Set, Choice, Interval, Figure "
-                f"(got {type(self.kind).__name__})."
+                f"Question {self.id!r}: kind must be one of Table, Scalar, Set, Choice, Interval, Figure, "
+                f"Statement (got {type(self.kind).__name__})."
             )
         if not self.points > 0:
             raise ValueError(f"Question {self.id!r}: points must be > 0 (got {self.points}).")
@@ -223,6 +275,8 @@ def spec_to_json(question: Question) -> dict[str, Any]:
     kind = {"type": kind_name(question.kind)}
     for f in fields(question.kind):
         value = getattr(question.kind, f.name)
+        if f.name == "facts":
+            value = tuple(dataclasses.asdict(fact) for fact in value)
         kind[f.name] = list(value) if isinstance(value, tuple) else value
     return {
         "id": question.id,
@@ -244,7 +298,7 @@ def spec_from_json(data: dict[str, Any]) -> Question:
     unknown = sorted(set(kind_data) - known)
     if unknown:
         raise ValueError(f"Unknown field(s) for {name}: {unknown}.")
-    for name in ("columns", "options", "width_ratio", "key"):
+    for name in ("columns", "options", "width_ratio", "key", "facts", "jargon"):
         if kind_data.get(name) is not None:
             kind_data[name] = tuple(kind_data[name])
     return Question(

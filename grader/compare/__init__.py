@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from grader.compare import choices, figures, intervals, scalars, sets, tables
+from grader.compare import choices, figures, intervals, scalars, sets, statements, tables
 from grader.outcome import Outcome, Verdict
-from grader.spec import Choice, Figure, Interval, Kind, Question, Scalar, Set, Table
+from grader.spec import Choice, Figure, Interval, Kind, Question, Scalar, Set, Statement, Table
 
 _COMPARERS: dict[type, Callable[[Any, Any, Any], Verdict]] = {
     Table: tables.compare_table,
@@ -15,6 +15,7 @@ _COMPARERS: dict[type, Callable[[Any, Any, Any], Verdict]] = {
     Set: sets.compare_set,
     Choice: choices.compare_choice,
     Figure: figures.compare_figure,
+    Statement: statements.compare_statement,
 }
 
 
@@ -23,6 +24,13 @@ def _verdict(kind: Kind, got: Any, expected: Any, truth: float | None) -> Verdic
     if isinstance(kind, Interval):
         return intervals.compare_interval(kind, got, expected, truth=truth)
     return _COMPARERS[type(kind)](kind, got, expected)
+
+
+def _repeats(kind: Kind, got: Any, variant: Any, truth: float | None) -> bool:
+    """Whether a wrong answer is the known mistake `variant` (a sentence repeats one of its wrong numbers)."""
+    if isinstance(kind, Statement):
+        return statements.repeats_mistake(kind, got, variant)
+    return _verdict(kind, got, variant, truth).passed
 
 
 def mistake_sentence(name: str) -> str:
@@ -58,7 +66,7 @@ def compare(
     summary, details = verdict.summary, list(verdict.details)
     if not verdict.passed:
         for name, variant in (mistakes or {}).items():
-            if _verdict(question.kind, got, variant, truth).passed:
+            if _repeats(question.kind, got, variant, truth):
                 # The mistake explains the difference; what differs stays listed below it.
                 mistake, summary, details = name, mistake_sentence(name), [verdict.summary, *details]
                 break

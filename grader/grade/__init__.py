@@ -7,3 +7,7 @@ scoring.py (answers -> outcomes, status, reason), report.py (grade sheet and fee
 """
 
 SECRET_ENV = "GRADER_SECRET"  # the secret hidden seeds derive from, when --secret is not given
+# Hidden datasets span the public dataset's 91-day window with every planted phenomenon (six promotion weekends,
+# the redesign, the outage, the engagement drop, bots, skewed clocks, the soft launch, the experiments) over fewer
+# users: synth.config's `class` scale (see its comment for the size).
+HIDDEN_SCALE = "class"

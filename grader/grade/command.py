@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from grader.grade import SECRET_ENV
+from grader.grade import HIDDEN_SCALE, SECRET_ENV
 
 DESCRIPTION = f"""\
 Grade a class: run every submitted notebook of a module on a hidden dataset of its own, compare the answers with
@@ -74,7 +74,9 @@ def add_parser(verbs: argparse._SubParsersAction) -> None:
     grade.add_argument("--resume", action="store_true", help="keep DIR/grades.csv and grade only what it lacks")
     grade.add_argument("--solutions", type=Path, metavar="DIR",
                        help="solution notebooks (default: $SANDBOX_SOLUTIONS or solutions/)")
-    grade.add_argument("--scale", default="class", help="scale of the hidden datasets (default: class)")
+    grade.add_argument("--scale", default=HIDDEN_SCALE,
+                       help=f"scale of the hidden datasets (default: {HIDDEN_SCALE}, the public window with fewer "
+                            "users)")
     grade.add_argument("--cache", type=Path, metavar="DIR",
                        help="hidden datasets and keys (default: DIR/.grader/hidden)")
     grade.add_argument("--quiet", action="store_true", help="no progress bar")

@@ -29,7 +29,7 @@ _TICK_S = 0.05
 _MAX_MESSAGE = 1 << 16
 _PRELOAD = ("collections", "csv", "datetime", "decimal", "itertools", "json", "math", "random", "re", "statistics",
             "numpy", "pandas", "pyarrow", "duckdb", "matplotlib.pyplot", "IPython.display", "grader.answers",
-            "grader.compare", "grader.session", "synth.writer")
+            "grader.compare", "grader.session", "synth.writer", "synth.simulate")  # the last two: hidden builds
 
 
 def _warm() -> Any:

@@ -24,7 +24,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from grader.grade import cgroups, seccomp
+from grader.grade import HIDDEN_SCALE, cgroups, seccomp
 from grader.grade.hidden import (
     HiddenCache,
     fingerprint,
@@ -72,7 +72,7 @@ class Settings:
     notebook_timeout: float | None = None  # seconds per notebook (default: 4 x timeout)
     resume: bool = False
     solutions: Path | None = None
-    scale: str = "class"  # hidden datasets are the public window with every plant, fewer users
+    scale: str = HIDDEN_SCALE
     cache: Path | None = None
     memory_mb: int = 2048
     progress: bool = True
@@ -94,6 +94,7 @@ class Graded:
     seconds: float
     grading_seconds: float = 0.0  # from the first notebook started to the last one scored (preparation excluded)
     isolation: list[str] = field(default_factory=list)
+    stages: dict[str, list[float]] = field(default_factory=dict)  # seconds per job: build, key, grade, score
 
 
 @dataclass
@@ -237,6 +238,7 @@ class _Batch:
         self.bar = tqdm(total=len(todo), desc=f"grading {module.name}", unit="nb", file=sys.stderr,
                         disable=not settings.progress, dynamic_ncols=True)
         self.grading: list[float] = []  # when the first notebook started, when the last one was scored
+        self.stages: dict[str, list[float]] = {"build": [], "key": [], "grade": [], "score": []}
         self.seccomp = False  # set from what the worker pool reports
         self.groups = cgroups.available(f"grader-{os.getpid()}")
         self.slot_groups: dict[int, list[str]] = {}  # worker slot -> the cgroup.procs files of its groups
@@ -405,6 +407,7 @@ class _Batch:
     def _finished(self, job: Job) -> None:
         kind, subject, job_dir, slot = self.jobs.pop(job.id)
         self.free_slots.append(slot)
+        self.stages[kind].append(job.seconds)
         if job_dir is not None:
             _remove(job_dir)
             if self.groups is not None and slot in self.slot_groups:
@@ -438,6 +441,7 @@ class _Batch:
             self.retried.add(prepared.submission.source)
             self.queue.appendleft(prepared)
             return
+        started = time.perf_counter()
         try:
             outcomes, status, reason, notes = score(job, self.keys[prepared.seed], self.settings.timeout,
                                                     self.settings.total_timeout, self.cpu_s)
@@ -445,6 +449,7 @@ class _Batch:
             outcomes, status, reason, notes = (not_run(self.questions, "the grader could not score it"), "error",
                                                f"the grader could not score this notebook ({type(error).__name__});"
                                                " --resume grades it again", [])
+        self.stages["score"].append(time.perf_counter() - started)
         result = self._result(prepared, outcomes, status, reason, notes)
         result.seconds = job.seconds
         result.student_seconds = number((job.done or {}).get("student_s"), job.seconds + 1) or 0.0
@@ -584,6 +589,8 @@ def grade(settings: Settings) -> Graded:
     final_rows = report.finish() if report is not None else rows
     table = summary(final_rows, batch.questions, module.name, time.monotonic() - started, skipped)
     grading = batch.grading[-1] - batch.grading[0] if len(batch.grading) == 2 else 0.0
+    stages = ", ".join(f"{stage} {len(times)} x {sum(times) / len(times):.2f} s"
+                       for stage, times in batch.stages.items() if times)
     log.write(f"graded {len(batch.results)} submissions in {time.monotonic() - started:.1f} s, of which "
-              f"{grading:.1f} s running notebooks; summary\n" + table)
-    return Graded(batch.results, final_rows, table, time.monotonic() - started, grading, isolation)
+              f"{grading:.1f} s running notebooks (jobs: {stages or 'none'}); summary\n" + table)
+    return Graded(batch.results, final_rows, table, time.monotonic() - started, grading, isolation, batch.stages)

@@ -11,6 +11,7 @@ from conftest import EXERCISES, MODULES, SOLUTIONS
 from curriculum import QUESTION_IDS
 
 from grader.cli import main
+from grader.grade import HIDDEN_SCALE
 from grader.markers import is_instructor
 
 MODULE = "01_active_users"
@@ -44,20 +45,29 @@ def mistaken() -> nbformat.NotebookNode:
     return notebook
 
 
-def grade_class(root: Path, module: str,
-                students: dict[str, nbformat.NotebookNode]) -> tuple[dict[str, dict[str, str]], Path]:
-    """Grade `students` (name -> notebook) of `module`, all sharing one hidden tiny dataset; (grade rows, out dir)."""
-    (root / "class").mkdir()
+def grade_class(root: Path, module: str, students: dict[str, nbformat.NotebookNode],
+                options: tuple[str, ...] = ("--variants", "1")) -> tuple[dict[str, dict[str, str]], Path]:
+    """Grade `students` (name -> notebook) of `module` at the grader's default scale with `options` (by default all
+    on one hidden dataset); (grade rows, out dir). Called again with --resume, it adds students."""
+    (root / "class").mkdir(exist_ok=True)
     for name, notebook in students.items():
         nbformat.write(notebook, root / "class" / f"{name}.ipynb")
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = main(["grade", str(root / "class"), "--module", module, "--out", str(root / "out"),
-                     "--solutions", str(SOLUTIONS), "--secret", "module tests", "--variants", "1",
-                     "--jobs", "2", "--timeout", "60", "--quiet"])
+                     "--solutions", str(SOLUTIONS), "--secret", "module tests", "--jobs", "2", "--timeout", "60",
+                     "--quiet", *options])
     assert code == 0, err.getvalue()
     with (root / "out" / "grades.csv").open(newline="") as handle:
         return {r["student"]: r for r in csv.DictReader(handle)}, root / "out"
+
+
+def copying(module: str, question: str, value: object) -> nbformat.NotebookNode:
+    """The perfect submission that hands in `value` for `question` at the end (a number copied from elsewhere)."""
+    notebook = perfect(module)
+    value = value.item() if hasattr(value, "item") else value  # a NumPy scalar, typed in as a plain number
+    notebook.cells.append(nbformat.v4.new_code_cell(f"check({question!r}, {value!r})"))
+    return notebook
 
 
 @pytest.fixture(scope="module")
@@ -100,3 +110,19 @@ def test_every_other_module_grades_its_reference_solutions_full_marks_and_its_bl
     assert (rows["perfect"]["score"], rows["perfect"]["max_score"], rows["perfect"]["status"]) == (points, points,
                                                                                                  "graded")
     assert (rows["blank"]["score"], rows["blank"]["status"]) == ("0", "graded")
+
+
+@pytest.mark.parametrize("module, question", [("01_active_users", "dau_on_date"),
+                                              ("03_weekend_trends", "weekend_uplift")])
+def test_numbers_copied_from_the_public_dataset_or_a_classmates_hidden_one_fail(module, question, tmp_path):
+    from grader.key import load_key, read_key
+
+    public = load_key(module, progress=False).expected[question]
+    rows, out = grade_class(tmp_path, module, {"alice": perfect(module),
+                                               "copies_public": copying(module, question, public)}, ())
+    hidden = out / ".grader" / "hidden" / f"{HIDDEN_SCALE}-{rows['alice']['seed']}"
+    alice = read_key(hidden / "clipstream.key" / module).expected[question]
+    rows, _ = grade_class(tmp_path, module, {"copies_alice": copying(module, question, alice)}, ("--resume",))
+    assert len({rows[s]["seed"] for s in rows}) == 3
+    assert (rows["alice"][question], rows["alice"]["status"]) == ("1", "graded")
+    assert rows["copies_public"][question] == rows["copies_alice"][question] == "0"

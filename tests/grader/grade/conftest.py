@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +13,8 @@ import nbformat
 import pandas as pd
 import pytest
 from notebook_support import SOLUTIONS
+
+from grader.grade import HIDDEN_SCALE
 
 CORPUS = Path(__file__).parent / "corpus"
 sys.path.insert(0, str(CORPUS))
@@ -93,8 +96,8 @@ def spy(paths: list[str], secret: str) -> nbformat.NotebookNode:
 
 def spied_paths(out: Path, cache: Path, seed: int) -> list[str]:
     """What a student must not read while grading: the key, the hidden data, the secret, solutions, grades."""
-    hidden = cache / f"class-{seed}" / "clipstream.duckdb"
-    key = cache / f"class-{seed}" / "clipstream.key" / MODULE
+    hidden = cache / f"{HIDDEN_SCALE}-{seed}" / "clipstream.duckdb"
+    key = cache / f"{HIDDEN_SCALE}-{seed}" / "clipstream.key" / MODULE
     return [str(p) for p in (
         hidden, hidden.with_name("clipstream.truth.duckdb"), key / "questions.json", key / "stamp.json",
         key / "dau_by_day.expected.arrow", key / "buyer_share.expected.json", out / ".grader" / "settings.json",
@@ -104,7 +107,25 @@ def spied_paths(out: Path, cache: Path, seed: int) -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def corpus_run(tmp_path_factory: pytest.TempPathFactory, tiny_dataset: Path, fixture_keys: dict) -> Run:
+def public_dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A stand-in for the students' public dataset: the window hidden datasets span (seed 1), another population."""
+    out = tmp_path_factory.mktemp("public") / "clipstream.duckdb"
+    synth = Path(sys.executable).parent / "synth"
+    subprocess.run([str(synth), "build", "--scale", HIDDEN_SCALE, "--seed", "1", "--out", str(out)],
+                   check=True, capture_output=True)
+    return out
+
+
+@pytest.fixture(scope="session")
+def public_key(public_dataset: Path):
+    """The fixture module's key on the public stand-in: the numbers a student could copy."""
+    from grader.key import load_key
+
+    return load_key(MODULE, public_dataset, solutions=SOLUTIONS, progress=False)
+
+
+@pytest.fixture(scope="session")
+def corpus_run(tmp_path_factory: pytest.TempPathFactory, public_dataset: Path, public_key) -> Run:
     """The whole corpus, its links and FIFO, a hard-coded and a spying notebook, graded once (jobs 2, one shared
     hidden dataset)."""
     from grader.grade import SECRET_ENV
@@ -116,10 +137,10 @@ def corpus_run(tmp_path_factory: pytest.TempPathFactory, tiny_dataset: Path, fix
     make_corpus.write(submissions)
     make_corpus.write_special(submissions, SOLUTIONS / f"{MODULE}.ipynb")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SANDBOX_DB", str(tiny_dataset))  # the "public" dataset a hidden seed must differ from
+        patch.setenv("SANDBOX_DB", str(public_dataset))  # the "public" dataset a hidden seed must differ from
         patch.setenv(SECRET_ENV, SECRET)  # the grader's own environment holds the secret; workers must not
         seed = seed_for(SECRET, MODULE, "spy", 1, public_seeds())
-        (submissions / "hard_coded.ipynb").write_text(nbformat.writes(hard_coded(fixture_keys[MODULE])))
+        (submissions / "hard_coded.ipynb").write_text(nbformat.writes(hard_coded(public_key)))
         paths = spied_paths(out, cache, seed)
         (submissions / "spy.ipynb").write_text(nbformat.writes(spy(paths, SECRET)))
         graded = grade(Settings(submissions=submissions, module=MODULE, out=out, jobs=2, variants=1,

@@ -3,10 +3,12 @@
 import contextlib
 import csv
 import io
+import json
 import os
 import shutil
 import stat
 import zipfile
+from datetime import timedelta
 
 import nbformat
 import pytest
@@ -15,6 +17,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 from notebook_support import EXERCISES, SOLUTIONS
 
 from grader.cli import main
+from grader.grade import HIDDEN_SCALE
 
 
 def grade(*args: str) -> tuple[int, str, str]:
@@ -65,10 +68,31 @@ def test_each_student_gets_a_hidden_dataset_of_their_own_cached_by_seed(first_ru
     root, _ = first_run
     seeds = [r["seed"] for r in rows(root / "out")]
     assert len(set(seeds)) == 2 and "42" not in seeds
-    assert sorted(p.name for p in cache.iterdir()) == sorted(f"class-{seed}" for seed in seeds)
+    assert sorted(p.name for p in cache.iterdir()) == sorted(f"{HIDDEN_SCALE}-{seed}" for seed in seeds)
     for seed in seeds:
-        assert (cache / f"class-{seed}" / "clipstream.key" / MODULE / "stamp.json").is_file()
+        assert (cache / f"{HIDDEN_SCALE}-{seed}" / "clipstream.key" / MODULE / "stamp.json").is_file()
     assert (root / "out" / ".grader" / "secret").stat().st_mode & 0o777 == 0o600
+    assert "(jobs: build 2 x " in (root / "out" / "grading.log").read_text()  # where the time went, per stage
+
+
+def test_hidden_datasets_span_the_public_window_with_every_planted_phenomenon_in_it(first_run, cache):
+    import duckdb
+
+    import synth
+    from synth.config import DEFAULT_SCALE, SCALES, Promotion
+    from synth.dataset import truth_path
+
+    public = SCALES[DEFAULT_SCALE]
+    window = (f"{public.start} 00:00:00", f"{public.start + timedelta(days=public.days)} 00:00:00")
+    for seed in {r["seed"] for r in rows(first_run[0] / "out")}:
+        dataset = cache / f"{HIDDEN_SCALE}-{seed}" / "clipstream.duckdb"
+        with synth.connect(dataset) as db:
+            info = synth.info(db)
+        assert (info["window_start"], info["window_end"]) == window
+        with duckdb.connect(str(truth_path(dataset)), read_only=True) as truth:
+            effects = dict(truth.sql("SELECT effect_id, expected FROM planted_effects").fetchall())
+        assert not [e for e, expected in effects.items() if json.loads(expected).get("in_window") is False]
+        assert json.loads(effects["promotion"])["weekends"] == len(Promotion().saturdays)
 
 
 def test_a_second_run_never_overwrites_grades_and_resume_grades_only_new_submissions(first_run, solved_notebooks,

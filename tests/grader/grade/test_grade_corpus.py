@@ -173,10 +173,10 @@ def test_two_submissions_of_one_student_are_both_reported_not_merged(corpus_run)
     assert names == ["Twin.json", "twin~2.json"]
 
 
-def test_hard_coded_numbers_pass_on_the_public_dataset_but_not_on_the_hidden_one(corpus_run, fixture_keys):
+def test_hard_coded_numbers_pass_on_the_public_dataset_but_not_on_the_hidden_one(corpus_run, public_key):
     from grader.grade.submissions import code_cells
 
-    public = fixture_keys[MODULE]
+    public = public_key
     cells, _ = code_cells((corpus_run.submissions / "hard_coded.ipynb").read_bytes())
     namespace: dict = {"check": lambda *args: None, "db": None}
     for source in cells[2:5]:  # the three hard-coded answers need nothing but pandas
@@ -261,7 +261,7 @@ def test_feedback_shows_a_few_of_the_students_own_wrong_rows_and_no_row_of_the_k
     section = feedback.split("## dau_by_day")[1].split("## ")[0]
     assert 0 < section.count("- Wrong row day=") <= 5 and "more wrong rows" in section
     assert "Missing row" not in section
-    assert "The row count is right (35), but some rows differ." in section
+    assert "The row count is right (91), but some rows differ." in section
 
 
 def test_the_summary_shows_scores_pass_rates_and_failures_by_status(corpus_run):
