@@ -143,8 +143,8 @@ class EngagementDrop:
 class FeatureFriction:
     """Creation funnel friction at the edit step on one segment until a redesign release; a creation survey."""
 
-    platform: str = "android"
-    tier: str = "low"
+    platform: str = "android"  # the redesign is an Android release
+    tier: str | None = None  # None: a device tier picked per seed, so the segment is found, not read off
     edit_rate: float = 0.25  # edit | record in the segment before the redesign (clean: creation_funnel[1])
     redesign_version: str = "8.66.0"  # Android release of 2025-10-15 (day 44)
     survey: str = "creation_csat"

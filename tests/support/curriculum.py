@@ -7,6 +7,8 @@ QUESTION_IDS: dict[str, tuple[str, ...]] = {
                            "retention_curves", "watch_time_top_decile"),
     "03_weekend_trends": ("dow_profile", "weekend_uplift", "weekend_uplift_ci", "utc_vs_local", "promo_effect",
                           "stakeholder_chart"),
+    "04_feature_friction": ("creation_funnel", "edit_rate_by_segment", "struggling_segment", "redesign_by_version",
+                            "csat_lift", "decision_chart", "investigate"),
     "06_data_accuracy": ("duplicate_rows", "double_logged_build", "tz_bug_build", "skewed_clock_users",
                          "late_restatement", "audit", "accuracy_chart", "investigate"),
     "07_conflicting_sources": ("likes_by_source", "client_drop_rate", "outage", "bots", "dau_reconciled",
