@@ -63,12 +63,20 @@ class Retries:
 
 @dataclass(frozen=True)
 class Outage:
-    """One region's backend is down for a few hours: its requests are lost, its phones buffer their events."""
+    """One region's backend is down for a few hours: its requests are lost, its phones buffer their events.
 
-    countries: tuple[str, ...] = ("US", "CA", "MX", "BR")
+    The seed picks the region, the start and the length, so only an analysis of the data can say where and when.
+    """
+
+    # the candidate regions, each with the UTC hour its evening peak starts
+    regions: tuple[tuple[tuple[str, ...], int], ...] = (
+        (("US", "CA", "MX", "BR"), 1),  # 21:00 in New York, 22:00 in Sao Paulo
+        (("GB", "DE", "FR", "ES"), 18),  # 19:00 in London, 20:00 in Berlin
+        (("IN", "ID", "PH"), 13),  # 18:30 in Delhi, 20:00 in Jakarta, 21:00 in Manila
+    )
     day: int = 36  # Tuesday 2025-10-07
-    start_hour: int = 1  # UTC: 21:00 in New York, 22:00 in Sao Paulo, the evening peak
-    hours: int = 4
+    start_jitter_hours: int = 1  # the start moves up to this many hours either way from the region's evening
+    hours: tuple[int, int] = (3, 5)  # the length, from ... to ... hours
     flush_median_s: float = 120.0  # buffered events reach the server minutes after it is back
 
 
@@ -83,7 +91,9 @@ class ClientDrops:
 class DoubleLogging:
     """One Android build logs every video_view twice with the same event_id, a few milliseconds apart."""
 
-    version: str = "8.64.0"  # Android release of 2025-09-17 (day 16); the next build fixes it
+    # Android releases in the window; the seed picks the buggy one (builds.chosen; seed 42 the first), the next
+    # build fixes it. Not 8.65.0 (its weeks hold the outage), nor 8.66.0 / 8.68.0 (the redesign's, the push bug's).
+    versions: tuple[str, ...] = ("8.64.0", "8.63.0", "8.67.0")
     gap_ms: tuple[int, int] = (1, 40)
 
 
@@ -91,7 +101,9 @@ class DoubleLogging:
 class TzBug:
     """One iOS build writes the phone's local wall-clock time into event_ts, labelled as UTC."""
 
-    version: str = "8.66.0"  # iOS release of 2025-10-13 (day 42); the next build fixes it
+    # iOS releases in the window; the seed picks the buggy one (builds.chosen; seed 42 the first), the next build
+    # fixes it. Only builds released after the outage: slow updaters would shift the outage hours module 07 reads.
+    versions: tuple[str, ...] = ("8.66.0", "8.67.0", "8.68.0")
 
 
 @dataclass(frozen=True)
@@ -131,8 +143,8 @@ class EngagementDrop:
 class FeatureFriction:
     """Creation funnel friction at the edit step on one segment until a redesign release; a creation survey."""
 
-    platform: str = "android"
-    tier: str = "low"
+    platform: str = "android"  # the redesign is an Android release
+    tier: str | None = None  # None: a device tier picked per seed, so the segment is found, not read off
     edit_rate: float = 0.25  # edit | record in the segment before the redesign (clean: creation_funnel[1])
     redesign_version: str = "8.66.0"  # Android release of 2025-10-15 (day 44)
     survey: str = "creation_csat"

@@ -21,7 +21,7 @@ ANDROID = builds.PLATFORM["android"]
 def client(value: Log, ctx: Context, users: Users) -> Log:
     """Add a second row for each video_view the buggy build sent: same event_id, a few ms later."""
     p = ctx.config.double_logging
-    k = builds.index(ctx.config, ANDROID, p.version)
+    k = builds.index(ctx.config, ANDROID, builds.chosen(ctx.config, NAME, p.versions))
     if k is None:
         return value
     since, until = builds.running_ms(ctx.config, users, ANDROID, k)
@@ -39,7 +39,7 @@ def client(value: Log, ctx: Context, users: Users) -> Log:
 
 def expected(config: Config, tally: dict[str, float]) -> dict[str, object]:
     """The buggy build, its release day, and the extra rows that deduplication by event_id removes."""
-    p = config.double_logging
-    released = builds.release_date(config, ANDROID, p.version)
-    return {"platform": "android", "app_version": p.version, "release_date": released,
+    version = builds.chosen(config, NAME, config.double_logging.versions)
+    released = builds.release_date(config, ANDROID, version)
+    return {"platform": "android", "app_version": version, "release_date": released,
             "event_name": "video_view", "duplicate_rows": tally.get("duplicate_rows", 0.0)}

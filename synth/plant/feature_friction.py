@@ -1,4 +1,5 @@
-"""Creation-funnel friction: low-tier Android users get stuck at the edit step until a redesign release.
+"""Creation-funnel friction: one Android device tier (picked per seed) gets stuck at the edit step until a redesign
+release.
 
 A creation survey shown after creation attempts records their lower satisfaction, its rise after the
 redesign, and a growing share of newcomers (who rate the tools lower) that biases a naive before/after.
@@ -12,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from synth import rng as streams
 from synth import schema
 from synth.config import Config
 from synth.plant import Context
@@ -24,10 +26,11 @@ from synth.world.log import Log
 from synth.world.population import Users
 
 NAME = "feature_friction"
-TITLE = "Creation funnel friction at the edit step on low-tier Android, fixed by a redesign"
+TITLE = "Creation funnel friction at the edit step on one Android device tier, fixed by a redesign"
 MODULE = "04_feature_friction"
 DETAILS = "planted-product.md"
 
+TIER_SALT = 0xF71C7
 STEPS = ("camera_open", "record_start", "edit_open", "post_publish")
 PERIODS = ("before", "after")
 COMMENT_SHARE = 0.6  # respondents who add a comment (coded into a theme)
@@ -60,11 +63,20 @@ def fixed(config: Config, users: Users, user: np.ndarray, t_s: np.ndarray) -> np
     return running >= first
 
 
+def tier(config: Config) -> str:
+    """Device tier of the segment: the configured one, else one picked by the seed."""
+    p = config.feature_friction
+    if p.tier is not None:
+        return p.tier
+    pick = streams.hash01(np.array([config.seed]), TIER_SALT)[0]
+    return schema.DEVICE_TIERS[int(pick * len(schema.DEVICE_TIERS))]
+
+
 def in_segment(config: Config, users: Users, user: np.ndarray) -> np.ndarray:
     """Whether each user is in the segment that meets the friction."""
     p = config.feature_friction
     return (users.platform[user] == builds.PLATFORM[p.platform]) & (
-        users.tier[user] == schema.DEVICE_TIERS.index(p.tier))
+        users.tier[user] == schema.DEVICE_TIERS.index(tier(config)))
 
 
 def plan(value: SessionPlan, ctx: Context, users: Users) -> SessionPlan:
@@ -184,7 +196,7 @@ def expected(config: Config, tally: dict[str, float]) -> dict:
         return None if ratio is None else ratio - 1
 
     return {
-        "segment": f"{p.platform}/{p.tier}",
+        "segment": f"{p.platform}/{tier(config)}",
         "redesign_version": p.redesign_version,
         "redesign_released": None if released is None else
         (config.window_start + timedelta(milliseconds=released)).isoformat(sep=" "),

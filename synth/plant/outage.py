@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import zlib
 from datetime import timedelta
+from functools import lru_cache
 
 import numpy as np
 
+from synth import rng as streams
 from synth.config import Config
 from synth.plant import Context
 from synth.units import HOUR_MS
@@ -19,16 +22,26 @@ MODULE = "07_conflicting_sources"
 DETAILS = "planted-quality.md"
 
 
+@lru_cache(maxsize=16)
+def pick(config: Config) -> tuple[tuple[str, ...], int, int]:
+    """The seed's outage: (countries, start hour, length in hours), from one draw shared by every block."""
+    p = config.outage
+    rng = streams.stream(config.seed, streams.PLANT + zlib.crc32(f"{NAME}.pick".encode()))
+    countries, evening = p.regions[rng.integers(len(p.regions))]
+    start = evening + int(rng.integers(-p.start_jitter_hours, p.start_jitter_hours + 1))
+    return countries, start, int(rng.integers(p.hours[0], p.hours[1] + 1))
+
+
 def window_ms(config: Config) -> tuple[int, int]:
     """Start and end (exclusive) of the outage, ms since the window start (UTC)."""
-    p = config.outage
-    start = (p.day * 24 + p.start_hour) * HOUR_MS
-    return start, start + p.hours * HOUR_MS
+    _, start_hour, hours = pick(config)
+    start = (config.outage.day * 24 + start_hour) * HOUR_MS
+    return start, start + hours * HOUR_MS
 
 
 def in_region(config: Config, users: Users, log: Log) -> np.ndarray:
     """Whether each event comes from a phone in one of the outage's countries."""
-    codes = [geography.COUNTRY_CODES.index(c) for c in config.outage.countries]
+    codes = [geography.COUNTRY_CODES.index(c) for c in pick(config)[0]]
     return np.isin(users.country, codes)[log.user]
 
 
@@ -55,6 +68,6 @@ def expected(config: Config, tally: dict[str, float]) -> dict[str, object]:
     """When and where the outage was, the server rows it lost and the client events it delayed."""
     start, end = (config.window_start + timedelta(milliseconds=ms) for ms in window_ms(config))
     return {"start_ts": start.isoformat(sep=" "), "end_ts": end.isoformat(sep=" "),
-            "countries": list(config.outage.countries),
+            "countries": list(pick(config)[0]),
             "missing_server_rows": tally.get("missing_server_rows", 0.0),
             "delayed_client_events": tally.get("delayed_client_events", 0.0)}

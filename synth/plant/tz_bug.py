@@ -22,7 +22,7 @@ SHIFT = "shift_quarter_hours_"  # tally keys: events shifted by that many quarte
 def client(value: Log, ctx: Context, users: Users) -> Log:
     """Move the device time of every event the buggy build sent by the user's UTC offset; receipt stays true."""
     config = ctx.config
-    k = builds.index(config, IOS, config.tz_bug.version)
+    k = builds.index(config, IOS, builds.chosen(config, NAME, config.tz_bug.versions))
     if k is None:
         return value
     since, until = builds.running_ms(config, users, IOS, k)
@@ -43,11 +43,11 @@ def client(value: Log, ctx: Context, users: Users) -> Log:
 
 def expected(config: Config, tally: dict[str, float]) -> dict[str, object]:
     """The buggy build, how many events it mis-stamped, and by how much (users on UTC+0 are not moved)."""
+    version = builds.chosen(config, NAME, config.tz_bug.versions)
     hist = {int(key.removeprefix(SHIFT)) / 4: n for key, n in tally.items() if key.startswith(SHIFT)}
     total = float(sum(hist.values()))
     moved = {h: n for h, n in hist.items() if h != 0}
-    return {"platform": "ios", "app_version": config.tz_bug.version,
-            "release_date": builds.release_date(config, IOS, config.tz_bug.version),
+    return {"platform": "ios", "app_version": version, "release_date": builds.release_date(config, IOS, version),
             "affected_events": total, "shifted_events": float(sum(moved.values())),
             "affected_users": tally.get("affected_users", 0.0),
             "typical_shift_hours": max(moved, key=moved.__getitem__) if moved else 0.0,

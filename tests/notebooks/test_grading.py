@@ -9,6 +9,7 @@ import nbformat
 import pytest
 from support.curriculum import QUESTION_IDS
 from support.modules import EXERCISES, MODULES, SOLUTIONS
+from support.submissions import copying, grade_class, perfect, replace_once
 
 from grader.cli import main
 from grader.grade import HIDDEN_SCALE
@@ -21,52 +22,11 @@ RATIO_OF_AVERAGES = 'stickiness = last_28["dau"].mean() / last_28["mau"].mean()'
 QUESTIONS = ("dau_on_date", "dau_by_day", "wau_mau", "stickiness", "dau_local_vs_utc", "dau_chart")
 
 
-def perfect(module: str = MODULE) -> nbformat.NotebookNode:
-    """What a student who wrote the reference solutions hands in: no instructor cells, no outputs."""
-    notebook = nbformat.read(SOLUTIONS / f"{module}.ipynb", as_version=4)
-    notebook.cells = [c for c in notebook.cells if not is_instructor(c.source)]
-    for cell in notebook.cells:
-        if cell.cell_type == "code":
-            cell.outputs, cell.execution_count = [], None
-    return notebook
-
-
-def replace_once(notebook: nbformat.NotebookNode, old: str, new: str) -> None:
-    cells = [c for c in notebook.cells if old in c.source]
-    assert len(cells) == 1, f"{old!r} is in {len(cells)} cells; update this test with the solution"
-    cells[0].source = cells[0].source.replace(old, new, 1)
-
-
 def mistaken() -> nbformat.NotebookNode:
     """The perfect submission with two classic mistakes: push_received as activity, the ratio of averages."""
-    notebook = perfect()
+    notebook = perfect(MODULE)
     replace_once(notebook, PUSH_FILTER + "   -- sent by the system", "   -- sent by the system")
     replace_once(notebook, AVERAGE_OF_RATIOS, RATIO_OF_AVERAGES)
-    return notebook
-
-
-def grade_class(root: Path, module: str, students: dict[str, nbformat.NotebookNode],
-                options: tuple[str, ...] = ("--variants", "1")) -> tuple[dict[str, dict[str, str]], Path]:
-    """Grade `students` (name -> notebook) of `module` at the grader's default scale with `options` (by default all
-    on one hidden dataset); (grade rows, out dir). Called again with --resume, it adds students."""
-    (root / "class").mkdir(exist_ok=True)
-    for name, notebook in students.items():
-        nbformat.write(notebook, root / "class" / f"{name}.ipynb")
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(["grade", str(root / "class"), "--module", module, "--out", str(root / "out"),
-                     "--solutions", str(SOLUTIONS), "--secret", "module tests", "--jobs", "2", "--timeout", "60",
-                     "--quiet", *options])
-    assert code == 0, err.getvalue()
-    with (root / "out" / "grades.csv").open(newline="") as handle:
-        return {r["student"]: r for r in csv.DictReader(handle)}, root / "out"
-
-
-def copying(module: str, question: str, value: object) -> nbformat.NotebookNode:
-    """The perfect submission that hands in `value` for `question` at the end (a number copied from elsewhere)."""
-    notebook = perfect(module)
-    value = value.item() if hasattr(value, "item") else value  # a NumPy scalar, typed in as a plain number
-    notebook.cells.append(nbformat.v4.new_code_cell(f"check({question!r}, {value!r})"))
     return notebook
 
 
@@ -75,7 +35,7 @@ def graded(tmp_path_factory):
     """Module 01's class: a perfect, a blank and a mistaken submission."""
     blank = nbformat.read(EXERCISES / f"{MODULE}.ipynb", as_version=4)
     return grade_class(tmp_path_factory.mktemp("class"), MODULE,
-                       {"perfect": perfect(), "blank": blank, "mistaken": mistaken()})
+                       {"perfect": perfect(MODULE), "blank": blank, "mistaken": mistaken()})
 
 
 def test_the_perfect_submission_gets_every_point(graded):
@@ -106,9 +66,9 @@ def test_every_other_module_grades_its_reference_solutions_full_marks_and_its_bl
         module, tmp_path):
     blank = nbformat.read(EXERCISES / f"{module}.ipynb", as_version=4)
     rows, _ = grade_class(tmp_path, module, {"perfect": perfect(module), "blank": blank})
-    points = str(len(QUESTION_IDS[module]))  # one point per question
+    points = str(len(QUESTION_IDS[module]))   # one point per question
     assert (rows["perfect"]["score"], rows["perfect"]["max_score"], rows["perfect"]["status"]) == (points, points,
-                                                                                                  "graded")
+                                                                                                 "graded")
     assert (rows["blank"]["score"], rows["blank"]["status"]) == ("0", "graded")
 
 

@@ -7,7 +7,13 @@ QUESTION_IDS: dict[str, tuple[str, ...]] = {
                            "retention_curves", "watch_time_top_decile"),
     "03_weekend_trends": ("dow_profile", "weekend_uplift", "weekend_uplift_ci", "utc_vs_local", "promo_effect",
                           "stakeholder_chart"),
+    "04_feature_friction": ("creation_funnel", "edit_rate_by_segment", "struggling_segment", "redesign_by_version",
+                            "csat_lift", "decision_chart", "investigate"),
     # the novelty answer's interval and the Simpson answer's decision are checked under ids of their own
     "05_prioritizing_metrics": ("metric_for_feature", "shop_funnel", "srm", "novelty", "long_run_lift", "simpson",
                                 "ship_decision", "randomisation_fix", "readout_chart", "investigate"),
+    "06_data_accuracy": ("duplicate_rows", "double_logged_build", "tz_bug_build", "skewed_clock_users",
+                         "late_restatement", "audit", "accuracy_chart", "investigate"),
+    "07_conflicting_sources": ("likes_by_source", "client_drop_rate", "outage", "bots", "dau_reconciled",
+                               "source_of_truth", "reconciliation_chart", "investigate"),
 }

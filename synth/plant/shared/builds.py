@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import zlib
 from datetime import timedelta
 
 import numpy as np
 
+from synth import rng as streams
 from synth.config import Config
 from synth.schema import PLATFORMS
 from synth.units import DAY
@@ -24,6 +26,12 @@ def index(config: Config, platform: int, label: str) -> int | None:
         return None
     k = names.index(label)
     return k if 0 <= times[k] < config.scale.days * DAY else None
+
+
+def chosen(config: Config, plant: str, versions: tuple[str, ...]) -> str:
+    """The build a plant acts on for this seed: one of `versions`, so the schema's docs cannot give it away."""
+    draw = streams.stream(config.seed, streams.PLANT + zlib.crc32(f"{plant}.buggy_version".encode()))
+    return versions[int(draw.integers(len(versions)))]
 
 
 def release_date(config: Config, platform: int, label: str) -> str | None:

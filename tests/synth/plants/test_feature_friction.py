@@ -1,9 +1,15 @@
-"""Feature friction: low-tier Android users drop out at the edit step until the redesign; their creation CSAT
-rises about +30%, which a naive before/after (everyone, by calendar date) misses and an unadjusted segment
-comparison understates, because newcomers who rate the tools lower make up more of the later answers."""
+"""Feature friction: one Android device tier (picked per seed) drops out at the edit step until the redesign;
+its creation CSAT rises about +30%, which a naive before/after (everyone, by calendar date) misses and an
+unadjusted segment comparison understates, because newcomers who rate the tools lower make up more of the later
+answers."""
+
+import dataclasses
 
 import pytest
 from support.plants import SEEDS, expected
+
+from synth.config import config_for
+from synth.plant.feature_friction import tier
 
 STEPS = ("camera_open", "record_start", "edit_open", "post_publish")
 
@@ -149,3 +155,11 @@ def test_switched_off_the_funnel_has_no_friction_and_there_is_no_creation_survey
     assert dataset.execute("SELECT count(*) FROM surveys WHERE survey = 'creation_csat'").fetchone()[0] == 0
     assert truth.execute("SELECT count(*) FROM planted_effects WHERE effect_id = 'feature_friction'"
                          ).fetchone()[0] == 0
+
+
+def test_the_struggling_tier_is_picked_per_seed_unless_configured():
+    picked = {tier(config_for("small", seed)) for seed in range(12)}
+    assert picked == {"low", "mid", "high"}
+    assert tier(config_for("small", 42)) == tier(config_for("class", 42))  # the seed decides, not the scale
+    config = config_for("small", 42)
+    assert tier(config.replace(feature_friction=dataclasses.replace(config.feature_friction, tier="low"))) == "low"
