@@ -119,26 +119,40 @@ def blocked_dataset(tmp_path_factory: pytest.TempPathFactory, blocked_config: Co
 
 
 @pytest.fixture(scope="session")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., Connections]]:
-    """world(seed, disabled=()) -> (dataset, truth) read-only connections to a small planted dataset.
+def small_dataset(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
+    """small_dataset(seed, disabled=()) -> the path of a small planted dataset (with its truth file).
 
-    The realism tests and the plant tests share these builds: the `small` scale students use, each (seed,
-    disabled plants) built once per session, on both cores.
+    The realism, plant and module truth tests share these builds: the `small` scale students use, each (seed,
+    disabled plants) built once per session, on both cores; tests must not modify them.
     """
-    built: dict[tuple, Connections] = {}
+    built: dict[tuple, Path] = {}
 
-    def get(seed: int, disabled: tuple[str, ...] = ()) -> Connections:
-        """A build per (seed, disabled plants); use clean_world() to check a plant is switchable."""
+    def get(seed: int, disabled: tuple[str, ...] = ()) -> Path:
         key = (seed, tuple(sorted(disabled)))
         if key not in built:
             path = tmp_path_factory.mktemp(f"world-{seed}") / "clipstream.duckdb"
             build(config_for("small", seed).replace(disabled=frozenset(disabled)), path, workers=2, progress=False)
-            built[key] = (duckdb.connect(str(path), read_only=True),
-                          duckdb.connect(str(truth_path(path)), read_only=True))
+            built[key] = path
         return built[key]
 
+    return get
+
+
+@pytest.fixture(scope="session")
+def world(small_dataset: Callable[..., Path]) -> Iterator[Callable[..., Connections]]:
+    """world(seed, disabled=()) -> (dataset, truth) read-only connections to small_dataset(seed, disabled)."""
+    opened: dict[Path, Connections] = {}
+
+    def get(seed: int, disabled: tuple[str, ...] = ()) -> Connections:
+        """Connections to a build per (seed, disabled plants); use clean_world() to check a plant is switchable."""
+        path = small_dataset(seed, disabled)
+        if path not in opened:
+            opened[path] = (duckdb.connect(str(path), read_only=True),
+                            duckdb.connect(str(truth_path(path)), read_only=True))
+        return opened[path]
+
     yield get
-    for dataset, truth in built.values():
+    for dataset, truth in opened.values():
         dataset.close()
         truth.close()
 

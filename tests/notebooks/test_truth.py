@@ -15,10 +15,9 @@ SEEDS = (1, 2)  # the default dataset is seed 42
 
 
 @pytest.fixture(scope="module", params=SEEDS)
-def answers_and_truth(request, tmp_path_factory):
+def answers_and_truth(request, small_dataset):
     """The module's reference answers (its answer key) and the planted promotion on a small build of one seed."""
-    path = tmp_path_factory.mktemp(f"seed-{request.param}") / "clipstream.duckdb"
-    build(config_for("small", request.param), path, progress=False)
+    path = small_dataset(request.param)
     key = load_key("03_weekend_trends", path, solutions=SOLUTIONS, progress=False)
     with duckdb.connect(str(truth_path(path)), read_only=True) as truth:
         effects = dict(truth.execute("SELECT effect_id, expected FROM planted_effects").fetchall())

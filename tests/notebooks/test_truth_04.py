@@ -17,13 +17,12 @@ MODULE = "04_feature_friction"
 
 
 @pytest.fixture(scope="module", params=("default", 1, 2))
-def key_and_truth(request, tmp_path_factory):
+def key_and_truth(request, small_dataset):
     """The module's answer key and the planted friction's expected values: the default dataset, or a small build."""
     if request.param == "default":
         path = synth.dataset_path()
     else:
-        path = tmp_path_factory.mktemp(f"seed-{request.param}") / "clipstream.duckdb"
-        build(config_for("small", request.param), path, progress=False)
+        path = small_dataset(request.param)
     key = load_key(MODULE, path, solutions=SOLUTIONS, progress=False)
     with duckdb.connect(str(truth_path(path)), read_only=True) as truth:
         (expected,) = truth.execute("SELECT expected FROM planted_effects WHERE effect_id = 'feature_friction'"

@@ -23,13 +23,12 @@ DATASETS = ("default", 1, 2)
 
 
 @pytest.fixture(scope="session", params=DATASETS)
-def answers_05(request, tmp_path_factory) -> tuple[dict, dict, dict]:
+def answers_05(request, small_dataset) -> tuple[dict, dict, dict]:
     """Module 05's reference answers, its registered mistakes and the planted effects, on one dataset."""
     if request.param == "default":
         path = synth.dataset_path()
     else:
-        path = Path(tmp_path_factory.mktemp(f"seed-{request.param}")) / "clipstream.duckdb"
-        build(config_for("small", request.param), path, progress=False)
+        path = small_dataset(request.param)
     key = load_key(MODULE, path, solutions=SOLUTIONS, progress=False)
     with duckdb.connect(str(truth_path(path)), read_only=True) as truth:
         effects = dict(truth.execute("SELECT effect_id, expected FROM planted_effects").fetchall())

@@ -25,19 +25,16 @@ def event_times(path) -> dict[int, int]:
 
 
 @pytest.fixture(scope="module", params=SEEDS)
-def seed_build(request, tmp_path_factory):
+def seed_build(request, small_dataset):
     """(answer key, planted truth, users whose phone clock is skewed) on a small build of one seed."""
-    seed, folder = request.param, tmp_path_factory.mktemp(f"seed-{request.param}")
-    path = synth.dataset_path().resolve() if seed == 42 else folder / "clipstream.duckdb"
-    if seed != 42:
-        build(config_for("small", seed), path, progress=False)
+    seed = request.param
+    path = synth.dataset_path().resolve() if seed == 42 else small_dataset(seed)
     key = load_key(MODULE, path, solutions=SOLUTIONS, progress=False)
     with duckdb.connect(str(truth_path(path)), read_only=True) as truth:
         effects = {name: json.loads(value) for name, value in
                    truth.execute("SELECT effect_id, expected FROM planted_effects").fetchall()}
     # the skewed phones are the users whose event times change when the plant is switched off
-    unskewed = folder / "unskewed.duckdb"
-    build(config_for("small", seed).replace(disabled=frozenset({"clock_skew"})), unskewed, progress=False)
+    unskewed = small_dataset(seed, disabled=("clock_skew",))
     planted, clean = event_times(path), event_times(unskewed)
     return key, effects, {user for user, t in planted.items() if clean[user] != t}
 

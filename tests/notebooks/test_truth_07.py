@@ -20,14 +20,13 @@ DROP_RATE_TOLERANCE = 0.001  # 0.1 point
 
 
 @pytest.fixture(scope="module", params=(42, 1, 2))
-def world(request, tmp_path_factory):
+def seed_world(request, small_dataset):
     """The module's answer key, the planted effects and the truth's bot accounts on one small build."""
     config = config_for("small", request.param)
     if request.param == 42:
         path = synth.dataset_path()  # the default dataset students query
     else:
-        path = tmp_path_factory.mktemp(f"seed-{request.param}") / "clipstream.duckdb"
-        build(config, path, progress=False)
+        path = small_dataset(request.param)
     key = load_key(MODULE, path, solutions=SOLUTIONS, progress=False)
     with duckdb.connect(str(truth_path(path)), read_only=True) as truth:
         effects = {k: json.loads(v) for k, v in truth.execute("SELECT effect_id, expected FROM planted_effects")
@@ -47,19 +46,19 @@ def overall_rate(answer: pd.DataFrame) -> float:
     return float(answer.set_index("device_tier").loc["all", "drop_rate"])
 
 
-def test_the_drop_rate_recovers_the_planted_rate_within_a_tenth_of_a_point(world):
-    key, truth, _, _ = world
+def test_the_drop_rate_recovers_the_planted_rate_within_a_tenth_of_a_point(seed_world):
+    key, truth, _, _ = seed_world
     rates = key.expected["client_drop_rate"].set_index("device_tier")["drop_rate"]
     assert rates["all"] == pytest.approx(truth["client_drops"]["drop_rate"], abs=DROP_RATE_TOLERANCE)
     for tier, rate in truth["client_drops"]["drop_rate_by_tier"].items():
         assert rates[tier] == pytest.approx(rate, abs=DROP_RATE_TOLERANCE)
 
 
-def test_comparing_totals_misses_the_drop_rate(world):
+def test_comparing_totals_misses_the_drop_rate(seed_world):
     """Row totals net the losses against retried rows and miss by more than the tolerance; deduplicated totals
     net them against the outage's likes only, which on a small outage (seed 2) is under 0.1 point: that
     mistake is recognised by the key's tolerance, and always errs low."""
-    key, truth, _, _ = world
+    key, truth, _, _ = seed_world
     (unique, rows), planted = key.mistakes["client_drop_rate"].values(), truth["client_drops"]["drop_rate"]
     assert overall_rate(unique) < overall_rate(key.expected["client_drop_rate"]) < planted + DROP_RATE_TOLERANCE
     assert overall_rate(rows) < planted - DROP_RATE_TOLERANCE
@@ -75,15 +74,15 @@ def planted_hours(outage: dict) -> set[datetime]:
     return {start + timedelta(hours=h) for h in range((end - start) // timedelta(hours=1))}
 
 
-def test_the_outage_answer_finds_exactly_the_planted_countries_and_hours(world):
-    key, truth, _, _ = world
+def test_the_outage_answer_finds_exactly_the_planted_countries_and_hours(seed_world):
+    key, truth, _, _ = seed_world
     countries, hours = outage_cells(key.expected["outage"])
     assert countries == set(truth["outage"]["countries"])
     assert hours == planted_hours(truth["outage"])
 
 
-def test_the_naive_outage_answers_place_it_elsewhere(world):
-    key, truth, _, _ = world
+def test_the_naive_outage_answers_place_it_elsewhere(seed_world):
+    key, truth, _, _ = seed_world
     assert len(key.mistakes["outage"]) == 2
     for answer in key.mistakes["outage"].values():
         assert outage_cells(answer) != (set(truth["outage"]["countries"]), planted_hours(truth["outage"]))
@@ -94,15 +93,15 @@ def precision_recall(found: set, truth: set) -> tuple[float, float]:
     return hits / len(found) if found else 0.0, hits / len(truth)
 
 
-def test_the_bot_rule_finds_the_scripts_with_precision_and_recall_of_95_percent(world):
-    key, truth, bots, _ = world
+def test_the_bot_rule_finds_the_scripts_with_precision_and_recall_of_95_percent(seed_world):
+    key, truth, bots, _ = seed_world
     assert len(bots) == truth["bots"]["active_bots"]
     precision, recall = precision_recall(set(key.expected["bots"]), bots)
     assert precision >= 0.95 and recall >= 0.95
 
 
-def test_the_naive_bot_rules_fall_below_the_bar(world):
-    key, _, bots, _ = world
+def test_the_naive_bot_rules_fall_below_the_bar(seed_world):
+    key, _, bots, _ = seed_world
     assert len(key.mistakes["bots"]) == 2
     for answer in key.mistakes["bots"].values():
         assert min(precision_recall(set(answer), bots)) < 0.95
@@ -115,8 +114,8 @@ def true_dau(user_days: pd.DataFrame, bots: set[int]) -> tuple[float, float, flo
     return naive, human, naive / human - 1
 
 
-def test_reconciled_dau_leaves_out_the_planted_bots(world):
-    key, truth, bots, user_days = world
+def test_reconciled_dau_leaves_out_the_planted_bots(seed_world):
+    key, truth, bots, user_days = seed_world
     naive, dau, inflation = key.expected["dau_reconciled"][["naive_dau", "dau", "inflation"]].iloc[0]
     true_naive, true_human, true_inflation = true_dau(user_days, bots)
     assert (naive, dau, inflation) == pytest.approx((true_naive, true_human, true_inflation), rel=1e-4)
@@ -124,8 +123,8 @@ def test_reconciled_dau_leaves_out_the_planted_bots(world):
     assert inflation == pytest.approx(truth["bots"]["dau_inflation"], abs=0.001)
 
 
-def test_the_naive_dau_answers_miss(world):
-    key, _, bots, user_days = world
+def test_the_naive_dau_answers_miss(seed_world):
+    key, _, bots, user_days = seed_world
     truth = true_dau(user_days, bots)
     assert len(key.mistakes["dau_reconciled"]) == 3
     for answer in key.mistakes["dau_reconciled"].values():
