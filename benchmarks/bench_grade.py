@@ -39,7 +39,8 @@ sys.path.insert(0, str(ROOT / "tests" / "grader" / "grade" / "corpus"))
 import make_corpus  # noqa: E402
 
 from grader.grade import HIDDEN_SCALE  # noqa: E402
-from grader.grade.run import Graded, Settings, grade  # noqa: E402
+from grader.grade.run import Graded, grade  # noqa: E402
+from grader.grade.settings import Settings  # noqa: E402
 
 MODULE = "90_fixture_sql"
 SECRET = "benchmark"

@@ -173,7 +173,8 @@ def corpus_run(tmp_path_factory: pytest.TempPathFactory, hidden_dataset: Path, p
     hidden dataset)."""
     from grader.grade import SECRET_ENV
     from grader.grade.hidden import public_seeds, seed_for
-    from grader.grade.run import Settings, grade
+    from grader.grade.run import grade
+    from grader.grade.settings import Settings
 
     root = tmp_path_factory.mktemp("corpus")
     submissions, out, cache = root / "submissions", root / "out", root / "cache"

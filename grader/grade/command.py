@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
-from grader.grade import HIDDEN_SCALE, SECRET_ENV
+from grader.grade import SECRET_ENV
+from grader.grade.settings import default
 
 DESCRIPTION = f"""\
 Grade a class: run every submitted notebook of a module on a hidden dataset of its own, compare the answers with
@@ -31,7 +31,8 @@ grades.csv is never overwritten: --resume grades only the submissions it does no
 
 
 def _run(args: argparse.Namespace) -> int:
-    from grader.grade.run import GradingFailed, Settings, grade
+    from grader.grade.run import GradingFailed, grade
+    from grader.grade.settings import Settings
 
     settings = Settings(
         submissions=args.submissions, module=args.module, out=args.out, jobs=args.jobs, secret=args.secret,
@@ -57,26 +58,29 @@ def add_parser(verbs: argparse._SubParsersAction) -> None:
                        help="folder of notebooks or per-student folders, or a zip of them")
     grade.add_argument("--module", required=True, metavar="NN_topic", help="the module the notebooks answer")
     grade.add_argument("--out", required=True, type=Path, metavar="DIR", help="where grades and feedback go")
-    grade.add_argument("--jobs", type=int, default=max(1, os.cpu_count() or 1), metavar="N",
+    grade.add_argument("--jobs", type=int, default=default("jobs"), metavar="N",
                        help="notebooks graded at once (default: number of CPUs)")
     grade.add_argument("--secret", metavar="S", help=f"secret the hidden seeds derive from (or ${SECRET_ENV})")
     grade.add_argument("--variants", type=int, metavar="K",
                        help="share K hidden datasets across the class (default: one per student)")
-    grade.add_argument("--timeout", type=float, default=30.0, metavar="S", help="seconds per cell (default 30)")
+    grade.add_argument("--timeout", type=float, default=default("timeout"), metavar="S",
+                       help=f"seconds per cell (default {default('timeout'):g})")
     grade.add_argument("--notebook-timeout", type=float, metavar="S",
                        help="seconds per notebook (default: 4 x --timeout)")
-    grade.add_argument("--memory", type=int, default=2048, metavar="MB", help="memory per notebook (default 2048)")
-    grade.add_argument("--disk", type=int, default=512, metavar="MB",
-                       help="working-folder space per notebook (default 512; enforced when run as root)")
+    grade.add_argument("--memory", type=int, default=default("memory_mb"), metavar="MB",
+                       help=f"memory per notebook (default {default('memory_mb')})")
+    grade.add_argument("--disk", type=int, default=default("disk_mb"), metavar="MB",
+                       help=f"working-folder space per notebook (default {default('disk_mb')}; enforced when run as "
+                            "root)")
     grade.add_argument("--unsafe", action="store_true",
                        help="grade even where workers cannot be confined (no Landlock or seccomp): trusted "
                             "submissions only, see README 'Security'")
     grade.add_argument("--resume", action="store_true", help="keep DIR/grades.csv and grade only what it lacks")
     grade.add_argument("--solutions", type=Path, metavar="DIR",
                        help="solution notebooks (default: $SANDBOX_SOLUTIONS or solutions/)")
-    grade.add_argument("--scale", default=HIDDEN_SCALE,
-                       help=f"scale of the hidden datasets (default: {HIDDEN_SCALE}, the public window with fewer "
-                            "users)")
+    grade.add_argument("--scale", default=default("scale"),
+                       help=f"scale of the hidden datasets (default: {default('scale')}, the public window with "
+                            "fewer users)")
     grade.add_argument("--cache", type=Path, metavar="DIR",
                        help="hidden datasets and keys (default: DIR/.grader/hidden)")
     grade.add_argument("--quiet", action="store_true", help="no progress bar")

@@ -24,7 +24,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from grader.grade import HIDDEN_SCALE, cgroups, seccomp
+from grader.grade import cgroups, seccomp
 from grader.grade.hidden import (
     HiddenCache,
     fingerprint,
@@ -40,6 +40,7 @@ from grader.grade.protocol import FAILED, number, of_kind
 from grader.grade.report import LOG, Log, Report, existing_rows, summary
 from grader.grade.sandbox import Confinement, enforced, landlock_abi
 from grader.grade.scoring import Result, not_run, score
+from grader.grade.settings import Settings
 from grader.grade.submissions import NotebookProblem, Submission, code_cells, discover
 from grader.grade.workdir import mount_limited, unmount_under
 from grader.key import Key
@@ -56,32 +57,6 @@ _RUN = re.compile(r"grader-(\d+)(-|$)")  # grader-<pid>...: a run's scratch fold
 
 class GradingFailed(GraderError):
     """The grader itself cannot go on (the solution fails on hidden data, the pool keeps dying)."""
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Everything `grader grade` is told."""
-
-    submissions: Path
-    module: str
-    out: Path
-    jobs: int = max(1, os.cpu_count() or 1)
-    secret: str | None = None
-    variants: int | None = None
-    timeout: float = 30.0  # seconds per cell
-    notebook_timeout: float | None = None  # seconds per notebook (default: 4 x timeout)
-    resume: bool = False
-    solutions: Path | None = None
-    scale: str = HIDDEN_SCALE
-    cache: Path | None = None
-    memory_mb: int = 2048
-    progress: bool = True
-    disk_mb: int = 512  # the working folder of a notebook (a tmpfs of its own when the grader runs as root)
-    unsafe: bool = False  # grade even where workers cannot be confined (trusted submissions only)
-
-    @property
-    def total_timeout(self) -> float:
-        return self.notebook_timeout if self.notebook_timeout is not None else 4 * self.timeout
 
 
 @dataclass

@@ -44,7 +44,8 @@ def not_graded(output: str) -> dict[str, Any]:
 
 def grade_submission(root: Path) -> tuple[dict[str, Any], list[str]]:
     """Grade /autograder/submission (under `root`); (Gradescope results, the instructor's log lines)."""
-    from grader.grade.run import Settings, grade
+    from grader.grade.run import grade
+    from grader.grade.settings import Settings
 
     source = root / "source"
     config = json.loads((source / CONFIG).read_text(encoding="utf-8"))

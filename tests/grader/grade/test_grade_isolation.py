@@ -9,6 +9,7 @@ import grader.grade.run as run
 from grader.grade import SECRET_ENV
 from grader.grade.hidden import public_seeds, seed_for
 from grader.grade.sandbox import landlock_abi
+from grader.grade.settings import Settings
 
 
 @pytest.mark.skipif(not landlock_abi(), reason="needs Landlock (Linux >= 5.13)")
@@ -24,7 +25,7 @@ def test_landlock_alone_keeps_the_key_and_secret_out_of_reach(corpus_run, tiny_d
             path.unlink()
     seed = seed_for(SECRET, MODULE, "spy", 1, public_seeds())
     (submissions / "spy.ipynb").write_text(nbformat.writes(spy(spied_paths(out, corpus_run.cache, seed), SECRET)))
-    graded = run.grade(run.Settings(submissions=submissions, module=MODULE, out=out, jobs=2, variants=1,
+    graded = run.grade(Settings(submissions=submissions, module=MODULE, out=out, jobs=2, variants=1,
                                     timeout=TIMEOUT_S, solutions=SOLUTIONS, cache=corpus_run.cache,
                                     memory_mb=MEMORY_MB, progress=False))
     assert {r.student: (r.status, r.score) for r in graded.results} == {
