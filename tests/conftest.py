@@ -17,7 +17,7 @@ from support.grading import DISK_MB, MEMORY_MB, MODULE, SECRET, TIMEOUT_S, Run, 
 from support.modules import MODULES, SOLUTIONS, build_dataset
 
 from grader.grade import HIDDEN_SCALE
-from synth.config import Config, config_for
+from synth.config import DEFAULT_SEED, Config, config_for
 from synth.dataset import truth_path
 from synth.writer import build
 
@@ -136,6 +136,15 @@ def small_dataset(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Pat
         return built[key]
 
     return get
+
+
+@pytest.fixture(scope="session")
+def seeded_dataset(small_dataset: Callable[..., Path]) -> Callable[[int], Path]:
+    """seeded_dataset(seed) -> the default dataset students query for seed 42 (built by `make data`), else
+    small_dataset(seed): the datasets the module truth tests check their reference answers on."""
+    import synth
+
+    return lambda seed: synth.dataset_path().resolve() if seed == DEFAULT_SEED else small_dataset(seed)
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ import nbformat
 import pytest
 from support.curriculum import QUESTION_IDS
 from support.modules import EXERCISES, MODULES, SOLUTIONS
-from support.submissions import copying, grade_class, perfect, replace_once
+from support.submissions import copying, grade_class, perfect, replace_once, typical
 
 from grader.cli import main
 from grader.grade import HIDDEN_SCALE
@@ -62,14 +62,23 @@ def test_typical_mistakes_lose_their_points_and_are_named_in_the_feedback(graded
 
 
 @pytest.mark.parametrize("module", [m for m in MODULES if m != MODULE])
-def test_every_other_module_grades_its_reference_solutions_full_marks_and_its_blank_exercise_zero(
+def test_every_other_module_grades_perfect_full_marks_blank_zero_and_typical_mistakes_in_between_by_name(
         module, tmp_path):
     blank = nbformat.read(EXERCISES / f"{module}.ipynb", as_version=4)
-    rows, _ = grade_class(tmp_path, module, {"perfect": perfect(module), "blank": blank})
+    wrong = set(QUESTION_IDS[module][1::2])   # every other question answered with its registered mistakes
+    rows, out = grade_class(tmp_path, module, {"perfect": perfect(module), "blank": blank,
+                                               "typical": typical(module, wrong)})
     points = str(len(QUESTION_IDS[module]))   # one point per question
     assert (rows["perfect"]["score"], rows["perfect"]["max_score"], rows["perfect"]["status"]) == (points, points,
                                                                                                  "graded")
     assert (rows["blank"]["score"], rows["blank"]["status"]) == ("0", "graded")
+    typical_row = rows["typical"]
+    assert typical_row["status"] == "graded"
+    assert {q for q in QUESTION_IDS[module] if typical_row[q] == "1"} == set(QUESTION_IDS[module]) - wrong
+    sections = (out / "feedback" / "typical.md").read_text().split("\n## ")
+    named = {s.split(":")[0]: s for s in sections[1:]}
+    for question in wrong:
+        assert "Known mistake: " in named[question], question
 
 
 @pytest.mark.parametrize("module, question", [("01_active_users", "dau_on_date"),

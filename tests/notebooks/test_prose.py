@@ -5,17 +5,12 @@ import json
 import duckdb
 import nbformat
 import pytest
-from support.modules import SOLUTIONS
+from support.modules import SOLUTIONS, planted, solution_markdown
 
 import synth
 from grader.key import load_key
 from synth.dataset import truth_path
 
-
-def markdown(module: str) -> str:
-    """All Markdown of a solution notebook, whitespace folded."""
-    notebook = nbformat.read(SOLUTIONS / f"{module}.ipynb", as_version=4)
-    return " ".join(" ".join(c.source for c in notebook.cells if c.cell_type == "markdown").split())
 
 
 @pytest.fixture(scope="module")
@@ -28,19 +23,18 @@ def keys():
 @pytest.fixture(scope="module")
 def truth():
     """The planted effects of the default dataset, by effect id."""
-    with duckdb.connect(str(truth_path(synth.dataset_path())), read_only=True) as con:
-        return {k: json.loads(v) for k, v in con.execute("SELECT effect_id, expected FROM planted_effects").fetchall()}
+    return planted(synth.dataset_path())
 
 
 def test_module_01_says_the_local_count_is_smaller_and_it_is(keys):
-    assert "the **local count is smaller** than the UTC one" in markdown("01_active_users")
+    assert "the **local count is smaller** than the UTC one" in solution_markdown("01_active_users")
     answer = keys["01_active_users"].expected["dau_local_vs_utc"]
     assert answer["dau_local"][0] < answer["dau_utc"][0]
     assert answer["difference"][0] < 0
 
 
 def test_module_03_says_a_bootstrap_over_user_days_is_far_too_wide_and_it_is(keys):
-    assert "On this dataset it is far too wide" in markdown("03_weekend_trends")
+    assert "On this dataset it is far too wide" in solution_markdown("03_weekend_trends")
     key = keys["03_weekend_trends"]
     low, high = key.expected["weekend_uplift_ci"]
     (user_days,) = [v for name, v in key.mistakes["weekend_uplift_ci"].items() if "resamples user-days" in name]
@@ -48,9 +42,9 @@ def test_module_03_says_a_bootstrap_over_user_days_is_far_too_wide_and_it_is(key
 
 
 def test_module_03_says_the_naive_promotion_lift_is_far_larger_than_the_did_and_it_is(keys):
-    assert "the difference-in-differences estimate is the promotion's own effect, and much smaller" in markdown(
+    assert "the difference-in-differences estimate is the promotion's own effect, and much smaller" in solution_markdown(
         "03_weekend_trends")
-    assert "DAU in those countries was far higher on promotion weekends than on weekdays" in markdown(
+    assert "DAU in those countries was far higher on promotion weekends than on weekdays" in solution_markdown(
         "03_weekend_trends")
     answer = keys["03_weekend_trends"].expected["promo_effect"]
     assert answer["naive_lift"][0] > 2 * answer["did_lift"][0] > 0
@@ -65,7 +59,7 @@ def test_module_03_did_and_its_interval_recover_the_planted_promotion_on_the_def
 
 
 def test_module_03_says_utc_days_blur_the_weekend_and_the_utc_uplift_is_smaller(keys):
-    assert "Across 23 time zones this blurs the weekend" in markdown("03_weekend_trends")
+    assert "Across 23 time zones this blurs the weekend" in solution_markdown("03_weekend_trends")
     answer = keys["03_weekend_trends"].expected["utc_vs_local"]
     uplift = dict(zip(answer["bucketing"], answer["uplift"], strict=True))
     assert uplift["utc"] < uplift["local"]
@@ -89,5 +83,5 @@ def test_the_tour_and_the_readme_count_the_countries_and_time_zones_of_the_defau
     tour = nbformat.read(SOLUTIONS.parent / "notebooks" / "00_start_here.ipynb", as_version=4)
     assert claim in " ".join(" ".join(c.source.split()) for c in tour.cells)
     assert claim in " ".join((SOLUTIONS.parent / "README.md").read_text().split())
-    assert f"{zones} time zones" in markdown("01_active_users") and f"{zones} time zones" in markdown(
+    assert f"{zones} time zones" in solution_markdown("01_active_users") and f"{zones} time zones" in solution_markdown(
         "03_weekend_trends")

@@ -4,8 +4,7 @@ import json
 
 import duckdb
 import pytest
-from support.modules import SOLUTIONS
-from test_prose import markdown
+from support.modules import SOLUTIONS, planted, solution_markdown
 
 import synth
 from grader.key import load_key
@@ -21,14 +20,11 @@ def key():
 
 @pytest.fixture(scope="module")
 def friction():
-    with duckdb.connect(str(truth_path(synth.dataset_path())), read_only=True) as con:
-        (expected,) = con.execute("SELECT expected FROM planted_effects WHERE effect_id = 'feature_friction'"
-                                  ).fetchone()
-    return json.loads(expected)
+    return planted(synth.dataset_path())["feature_friction"]
 
 
 def test_it_says_the_biggest_drop_is_between_recording_and_editing_and_it_is(key):
-    text = markdown(MODULE)
+    text = solution_markdown(MODULE)
     assert "The funnel's biggest drop is between recording and editing" in text
     assert "the biggest drop was at the edit step" in text
     funnel = key.expected["creation_funnel"].set_index("step")["step_conversion"]
@@ -36,13 +32,13 @@ def test_it_says_the_biggest_drop_is_between_recording_and_editing_and_it_is(key
 
 
 def test_it_says_satisfaction_rose_about_30_percent_and_like_with_like_it_did(key, friction):
-    assert "satisfaction with creating rose about 30%" in markdown(MODULE)
+    assert "satisfaction with creating rose about 30%" in solution_markdown(MODULE)
     assert friction["true_csat_lift"] == pytest.approx(0.30, abs=0.05)
     assert key.expected["csat_lift"]["standardised_lift"][0] == pytest.approx(0.30, abs=0.08)
 
 
 def test_it_says_the_fixed_segment_is_a_minority_of_answers_with_more_newcomers_after_who_rate_lower(friction):
-    text = markdown(MODULE)
+    text = solution_markdown(MODULE)
     assert "the segment that was fixed is a minority of the answers" in text
     assert "after it many more of the answers come from newcomers — who rate the creation tools lower" in text
     assert "who rate creation lower in both periods" in text
@@ -65,7 +61,7 @@ def test_it_says_the_fixed_segment_is_a_minority_of_answers_with_more_newcomers_
 
 
 def test_it_says_a_date_split_understates_the_fix_and_the_rest_of_android_did_not_move(key):
-    text = markdown(MODULE)
+    text = solution_markdown(MODULE)
     assert "sessions after the date still run the old editor" in text
     assert "the rest of Android is the control, and it did not move" in text
     rates = key.expected["redesign_by_version"].set_index(["group", "period"])["edit_rate"]

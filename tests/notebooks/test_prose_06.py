@@ -3,18 +3,13 @@
 import duckdb
 import nbformat
 import pytest
-from support.modules import SOLUTIONS
+from support.modules import SOLUTIONS, solution_markdown
 
 import synth
 from grader.key import load_key
 
 MODULE = "06_data_accuracy"
 
-
-def markdown() -> str:
-    """All Markdown of the solution notebook, whitespace folded."""
-    notebook = nbformat.read(SOLUTIONS / f"{MODULE}.ipynb", as_version=4)
-    return " ".join(" ".join(c.source for c in notebook.cells if c.cell_type == "markdown").split())
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +24,7 @@ def db():
 
 
 def test_a_healthy_build_has_just_over_one_row_per_view_and_the_buggy_one_about_two(db):
-    assert "just above 1 (a few retries); a build that logs twice shows about 2" in markdown()
+    assert "just above 1 (a few retries); a build that logs twice shows about 2" in solution_markdown(MODULE)
     ratios = db.execute("""SELECT COUNT(*) / COUNT(DISTINCT event_id) FROM events WHERE event_name = 'video_view'
                            GROUP BY platform, app_version ORDER BY 1 DESC""").fetchall()
     (top,), rest = ratios[0], [r for (r,) in ratios[1:]]
@@ -39,7 +34,7 @@ def test_a_healthy_build_has_just_over_one_row_per_view_and_the_buggy_one_about_
 
 def test_trusting_event_ts_puts_the_tz_builds_peak_in_the_afternoon_and_the_real_one_in_the_evening(key):
     assert "the fake afternoon peak" in " ".join(key.mistakes["tz_bug_build"])
-    assert "people open the app in the afternoon instead of the evening" in markdown()
+    assert "people open the app in the afternoon instead of the evening" in solution_markdown(MODULE)
     (real,) = key.expected["tz_bug_build"]["peak_hour"]
     naive = next(answer for name, answer in key.mistakes["tz_bug_build"].items() if "trusts event_ts" in name)
     assert 18 <= real <= 23

@@ -3,18 +3,13 @@
 import duckdb
 import nbformat
 import pytest
-from support.modules import SOLUTIONS
+from support.modules import SOLUTIONS, solution_markdown
 
 import synth
 from grader.key import load_key
 
 MODULE = "07_conflicting_sources"
 
-
-def markdown() -> str:
-    """All Markdown of the solution notebook, whitespace folded."""
-    notebook = nbformat.read(SOLUTIONS / f"{MODULE}.ipynb", as_version=4)
-    return " ".join(" ".join(c.source for c in notebook.cells if c.cell_type == "markdown").split())
 
 
 @pytest.fixture(scope="module")
@@ -23,15 +18,15 @@ def key():
 
 
 def test_the_server_is_ahead_on_almost_every_day_by_a_few_percent(key):
-    assert "The server is ahead of the client on almost every day, by a few percent of the likes" in markdown()
+    assert "The server is ahead of the client on almost every day, by a few percent of the likes" in solution_markdown(MODULE)
     days = key.expected["likes_by_source"]
     assert (days["gap"] > 0).mean() >= 0.9
     assert 0.01 <= days["gap"].sum() / days["server_likes"].sum() <= 0.06
 
 
 def test_the_outage_day_is_a_normal_weekday_by_event_time_and_a_hole_on_the_server(key):
-    assert "the client's likes that day were in line with a normal weekday" in markdown()
-    assert "shows likes in the outage's countries down sharply that day" in markdown()
+    assert "the client's likes that day were in line with a normal weekday" in solution_markdown(MODULE)
+    assert "shows likes in the outage's countries down sharply that day" in solution_markdown(MODULE)
     outage = key.expected["outage"]
     params = {"region": sorted(set(outage["country"])), "day": outage["hour"].min().normalize().date()}
     with duckdb.connect(str(synth.dataset_path()), read_only=True) as db:

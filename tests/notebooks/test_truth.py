@@ -4,7 +4,7 @@ import json
 
 import duckdb
 import pytest
-from support.modules import SOLUTIONS
+from support.modules import SOLUTIONS, planted
 
 from grader.key import load_key
 from synth.config import config_for
@@ -15,13 +15,11 @@ SEEDS = (1, 2)  # the default dataset is seed 42
 
 
 @pytest.fixture(scope="module", params=SEEDS)
-def answers_and_truth(request, small_dataset):
+def answers_and_truth(request, seeded_dataset):
     """The module's reference answers (its answer key) and the planted promotion on a small build of one seed."""
-    path = small_dataset(request.param)
+    path = seeded_dataset(request.param)
     key = load_key("03_weekend_trends", path, solutions=SOLUTIONS, progress=False)
-    with duckdb.connect(str(truth_path(path)), read_only=True) as truth:
-        effects = dict(truth.execute("SELECT effect_id, expected FROM planted_effects").fetchall())
-    return key.expected, {name: json.loads(value) for name, value in effects.items()}
+    return key.expected, planted(path)
 
 
 def test_the_difference_in_differences_answer_recovers_the_planted_promotion_lift(answers_and_truth):

@@ -5,7 +5,7 @@ import json
 
 import duckdb
 import pytest
-from support.modules import SOLUTIONS
+from support.modules import SOLUTIONS, planted
 
 import synth
 from grader.key import load_key
@@ -16,18 +16,12 @@ from synth.writer import build
 MODULE = "04_feature_friction"
 
 
-@pytest.fixture(scope="module", params=("default", 1, 2))
-def key_and_truth(request, small_dataset):
+@pytest.fixture(scope="module", params=(42, 1, 2))
+def key_and_truth(request, seeded_dataset):
     """The module's answer key and the planted friction's expected values: the default dataset, or a small build."""
-    if request.param == "default":
-        path = synth.dataset_path()
-    else:
-        path = small_dataset(request.param)
+    path = seeded_dataset(request.param)
     key = load_key(MODULE, path, solutions=SOLUTIONS, progress=False)
-    with duckdb.connect(str(truth_path(path)), read_only=True) as truth:
-        (expected,) = truth.execute("SELECT expected FROM planted_effects WHERE effect_id = 'feature_friction'"
-                                    ).fetchone()
-    return key, json.loads(expected)
+    return key, planted(path)["feature_friction"]
 
 
 def mistake(key, question: str, words: str):

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from support.modules import SOLUTIONS
+from support.modules import SOLUTIONS, planted
 
 import synth
 from grader.key import load_key
@@ -19,20 +19,15 @@ from synth.dataset import truth_path
 from synth.writer import build
 
 MODULE = "05_prioritizing_metrics"
-DATASETS = ("default", 1, 2)
+DATASETS = (42, 1, 2)  # 42: the default dataset students query
 
 
 @pytest.fixture(scope="session", params=DATASETS)
-def answers_05(request, small_dataset) -> tuple[dict, dict, dict]:
+def answers_05(request, seeded_dataset) -> tuple[dict, dict, dict]:
     """Module 05's reference answers, its registered mistakes and the planted effects, on one dataset."""
-    if request.param == "default":
-        path = synth.dataset_path()
-    else:
-        path = small_dataset(request.param)
+    path = seeded_dataset(request.param)
     key = load_key(MODULE, path, solutions=SOLUTIONS, progress=False)
-    with duckdb.connect(str(truth_path(path)), read_only=True) as truth:
-        effects = dict(truth.execute("SELECT effect_id, expected FROM planted_effects").fetchall())
-    return key.expected, key.mistakes, {name: json.loads(value) for name, value in effects.items()}
+    return key.expected, key.mistakes, planted(path)
 
 
 def rows(table: pd.DataFrame, column: str) -> dict:

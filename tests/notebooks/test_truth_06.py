@@ -6,7 +6,7 @@ import json
 import duckdb
 import pandas as pd
 import pytest
-from support.modules import SOLUTIONS
+from support.modules import SOLUTIONS, planted
 
 import synth
 from grader.key import load_key
@@ -25,14 +25,12 @@ def event_times(path) -> dict[int, int]:
 
 
 @pytest.fixture(scope="module", params=SEEDS)
-def seed_build(request, small_dataset):
+def seed_build(request, small_dataset, seeded_dataset):
     """(answer key, planted truth, users whose phone clock is skewed) on a small build of one seed."""
     seed = request.param
-    path = synth.dataset_path().resolve() if seed == 42 else small_dataset(seed)
+    path = seeded_dataset(seed)
     key = load_key(MODULE, path, solutions=SOLUTIONS, progress=False)
-    with duckdb.connect(str(truth_path(path)), read_only=True) as truth:
-        effects = {name: json.loads(value) for name, value in
-                   truth.execute("SELECT effect_id, expected FROM planted_effects").fetchall()}
+    effects = planted(path)
     # the skewed phones are the users whose event times change when the plant is switched off
     unskewed = small_dataset(seed, disabled=("clock_skew",))
     planted, clean = event_times(path), event_times(unskewed)

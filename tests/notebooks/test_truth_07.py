@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import duckdb
 import pandas as pd
 import pytest
-from support.modules import SOLUTIONS
+from support.modules import SOLUTIONS, planted
 
 import synth
 from grader.key import load_key
@@ -20,17 +20,13 @@ DROP_RATE_TOLERANCE = 0.001  # 0.1 point
 
 
 @pytest.fixture(scope="module", params=(42, 1, 2))
-def seed_world(request, small_dataset):
+def seed_world(request, seeded_dataset):
     """The module's answer key, the planted effects and the truth's bot accounts on one small build."""
     config = config_for("small", request.param)
-    if request.param == 42:
-        path = synth.dataset_path()  # the default dataset students query
-    else:
-        path = small_dataset(request.param)
+    path = seeded_dataset(request.param)
     key = load_key(MODULE, path, solutions=SOLUTIONS, progress=False)
+    effects = planted(path)
     with duckdb.connect(str(truth_path(path)), read_only=True) as truth:
-        effects = {k: json.loads(v) for k, v in truth.execute("SELECT effect_id, expected FROM planted_effects")
-                   .fetchall()}
         bot_ids = {row[0] for row in truth.execute("SELECT user_id FROM bots").fetchall()}
     with duckdb.connect(str(path), read_only=True) as db:
         active = {row[0] for row in db.execute("SELECT DISTINCT user_id FROM events").fetchall()}

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import nbformat
 
 from grader.key import execute
@@ -30,3 +32,18 @@ def build_dataset(out: Path, seed: int, scale: str = "tiny") -> Path:
     subprocess.run([str(synth), "build", "--scale", scale, "--seed", str(seed), "--out", str(out)],
                    check=True, capture_output=True)
     return out
+
+
+def solution_markdown(module: str) -> str:
+    """All Markdown of a module's solution notebook, whitespace folded: the prose the prose tests check."""
+    notebook = nbformat.read(SOLUTIONS / f"{module}.ipynb", as_version=4)
+    return " ".join(" ".join(c.source for c in notebook.cells if c.cell_type == "markdown").split())
+
+
+def planted(dataset: Path) -> dict[str, dict]:
+    """What the data generator planted in `dataset`: each effect's expected values, from its truth file."""
+    from synth.dataset import truth_path
+
+    with duckdb.connect(str(truth_path(dataset)), read_only=True) as truth:
+        rows = truth.execute("SELECT effect_id, expected FROM planted_effects").fetchall()
+    return {effect: json.loads(expected) for effect, expected in rows}

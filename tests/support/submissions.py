@@ -53,3 +53,22 @@ def copying(module: str, question: str, value: object) -> nbformat.NotebookNode:
     value = value.item() if hasattr(value, "item") else value  # a NumPy scalar, typed in as a plain number
     notebook.cells.append(nbformat.v4.new_code_cell(f"check({question!r}, {value!r})"))
     return notebook
+
+
+def typical(module: str, wrong: set[str]) -> nbformat.NotebookNode:
+    """The solution as a student who makes the module's registered mistakes in the questions `wrong` hands it in.
+
+    The instructor cells run as the student's code, with `mistake(...)` handing its wrong answer to check() after
+    the reference one (the last check() of a question is graded), so each mistake is the one its author computed.
+    """
+    notebook = nbformat.read(SOLUTIONS / f"{module}.ipynb", as_version=4)
+    stubs = ("def question(*args, **kwargs):\n    pass\n\n\n"
+             "def mistake(question_id, name, answer):\n"
+             f"    if question_id in {sorted(wrong)!r}:\n"
+             "        check(question_id, answer)\n")
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+            if is_instructor(cell.source):
+                cell.source = cell.source.replace("from grader import mistake, question", stubs)
+    return notebook
