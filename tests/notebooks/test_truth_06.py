@@ -33,8 +33,8 @@ def seed_build(request, small_dataset, seeded_dataset):
     effects = planted(path)
     # the skewed phones are the users whose event times change when the plant is switched off
     unskewed = small_dataset(seed, disabled=("clock_skew",))
-    planted, clean = event_times(path), event_times(unskewed)
-    return key, effects, {user for user, t in planted.items() if clean[user] != t}
+    times, clean = event_times(path), event_times(unskewed)
+    return key, effects, {user for user, t in times.items() if clean[user] != t}
 
 
 def mistakes(key, question: str) -> list:
