@@ -30,12 +30,13 @@ lab: install data
 	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/my-work/00_start_here.ipynb
 
 # nbval compares solutions/ with their stored outputs on the default dataset; building the answer keys first
-# keeps the key-building message out of those outputs.
+# keeps the key-building message out of those outputs. Two workers, a test file each at a time (a notebook's
+# cells stay in order on one kernel): most tests wait on one kernel or one process, so two cores halve the wait.
 test: install data
 	$(BIN)/ruff check synth grader tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/grader key
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadfile
 
 # After a change to synth/, a solution or feedback wording: rebuild the keys, re-execute the solutions in place
 # (their outputs are what nbval checks) and rebuild the exercises. MODULES="01_active_users ..." limits it.
