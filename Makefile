@@ -31,7 +31,7 @@ lab: install data
 
 # nbval compares solutions/ with their stored outputs on the default dataset; building the answer keys first
 # keeps the key-building message out of those outputs. Two workers, a test file each at a time (a notebook's
-# cells stay in order on one kernel): most tests wait on one kernel or one process, so two cores halve the wait.
+# cells stay in order on one kernel): most tests wait on one kernel or process, so two share the cores better.
 test: install data
 	$(BIN)/ruff check synth grader tests benchmarks
 	$(BIN)/mypy
