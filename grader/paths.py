@@ -6,6 +6,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from synth.dataset import PROJECT_ROOT
+
 SOLUTIONS_ENV = "SANDBOX_SOLUTIONS"  # folder of solution notebooks (tests point it at fixture modules)
 HOME_ENV = "SANDBOX_HOME"  # folder for local state such as progress.json
 CACHE_NAME = "product-metrics-sandbox"  # this user's cache folder: ~/.cache/<CACHE_NAME> or $XDG_CACHE_HOME/...
@@ -19,24 +21,44 @@ class GraderError(Exception):
         return [f"{type(self).__name__}: {self}"]
 
 
+def checkout() -> Path | None:
+    """The source checkout this package runs from; None when it is installed from a wheel."""
+    root = Path(__file__).resolve().parent.parent
+    return root if root == PROJECT_ROOT else None
+
+
 def repo_root() -> Path:
-    """The checkout this package lives in."""
-    return Path(__file__).resolve().parent.parent
+    """The source checkout, which the maintainers' commands (re-executing solutions, packaging) work on."""
+    root = checkout()
+    if root is None:
+        raise GraderError("this command changes or packages the project's files and needs a source checkout: "
+                          "run it from a git clone of the sandbox")
+    return root
+
+
+def content_root() -> Path:
+    """Where solutions/, exercises/ and notebooks/ are: the checkout, else the copies installed with the package."""
+    return checkout() or Path(__file__).resolve().parent / "content"
+
+
+def project_root() -> Path:
+    """Where a student's my-work/ and .sandbox/ go: the checkout, else ~/metrics-sandbox (beside the dataset)."""
+    return PROJECT_ROOT
 
 
 def solutions_dir(path: str | Path | None = None) -> Path:
-    """The solution notebooks' folder: `path`, else $SANDBOX_SOLUTIONS, else solutions/ in the checkout."""
-    return Path(path or os.environ.get(SOLUTIONS_ENV) or repo_root() / "solutions")
+    """The solution notebooks' folder: `path`, else $SANDBOX_SOLUTIONS, else solutions/ of the content."""
+    return Path(path or os.environ.get(SOLUTIONS_ENV) or content_root() / "solutions")
 
 
 def exercises_dir(path: str | Path | None = None) -> Path:
-    """The exercise notebooks' folder: `path`, else exercises/ in the checkout."""
-    return Path(path or repo_root() / "exercises")
+    """The exercise notebooks' folder: `path`, else exercises/ of the content."""
+    return Path(path or content_root() / "exercises")
 
 
 def home_dir() -> Path:
-    """Local state of this checkout's user: $SANDBOX_HOME, else .sandbox/ in the checkout."""
-    return Path(os.environ.get(HOME_ENV) or repo_root() / ".sandbox")
+    """Local state of this user: $SANDBOX_HOME, else .sandbox/ in the project folder."""
+    return Path(os.environ.get(HOME_ENV) or project_root() / ".sandbox")
 
 
 def key_root(dataset: Path) -> Path:

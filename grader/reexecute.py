@@ -39,9 +39,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m grader.reexecute", description=__doc__.splitlines()[0])
     parser.add_argument("modules", nargs="*", metavar="MODULE", help="e.g. 01_active_users (default: all)")
     args = parser.parse_args(argv)
-    os.chdir(repo_root())  # solutions/, exercises/ and datasets/ are found relative to the checkout
-    modules = args.modules or sorted(p.stem for p in solutions_dir().glob("[0-9][0-9]_*.ipynb"))
     try:
+        os.chdir(repo_root())  # solutions/, exercises/ and datasets/ are found relative to the checkout
+        modules = args.modules or sorted(p.stem for p in solutions_dir().glob("[0-9][0-9]_*.ipynb"))
         for module in modules:
             print(f"executed {reexecute(module)}")
         for path, status in build(modules).items():

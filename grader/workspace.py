@@ -11,19 +11,19 @@ import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
-from grader.paths import GraderError, exercises_dir, module_name, repo_root
+from grader.paths import GraderError, content_root, exercises_dir, module_name, project_root
 
-FOLDER = "my-work"  # in the checkout, git-ignored
+FOLDER = "my-work"  # in the checkout (git-ignored), else in ~/metrics-sandbox
 
 
 def workspace_dir(path: str | Path | None = None) -> Path:
-    """The students' working folder: `path`, else my-work/ in the checkout."""
-    return Path(path or repo_root() / FOLDER)
+    """The students' working folder: `path`, else my-work/ in the project folder."""
+    return Path(path or project_root() / FOLDER)
 
 
 def originals(exercises: str | Path | None = None) -> list[Path]:
     """The notebooks a workspace holds copies of: the start-here tour, then every exercise in order."""
-    tour = repo_root() / "notebooks" / "00_start_here.ipynb"
+    tour = content_root() / "notebooks" / "00_start_here.ipynb"
     return [p for p in [tour] if p.is_file()] + sorted(exercises_dir(exercises).glob("*.ipynb"))
 
 

@@ -11,7 +11,7 @@ from typing import NoReturn
 
 from synth import schema
 from synth.config import DEFAULT_SCALE, DEFAULT_SEED, SCALES, config_for
-from synth.dataset import DatasetError, connect, dataset_path, info
+from synth.dataset import ENV_VAR, DatasetError, connect, dataset_path, info
 
 USAGE_ERROR = 2
 
@@ -122,6 +122,8 @@ def _build(args: argparse.Namespace) -> int:
     from synth.writer import build
 
     out = args.out if args.out is not None else dataset_path()
+    if args.out is None and not os.environ.get(ENV_VAR):  # the default folder is ours to make (a wheel has none)
+        out.parent.mkdir(parents=True, exist_ok=True)
     _check_out(out)
     from synth.plant import PLANT_NAMES
 

@@ -13,7 +13,11 @@ from typing import Any
 
 import duckdb
 
-DEFAULT_PATH = Path(__file__).resolve().parent.parent / "datasets" / "clipstream.duckdb"
+_CHECKOUT = Path(__file__).resolve().parent.parent
+# A source checkout keeps its data in its datasets/ folder. Installed from a wheel, the package has no such folder
+# (site-packages is no place for data), so the dataset and the grader's state go to one folder in the user's home.
+PROJECT_ROOT = _CHECKOUT if (_CHECKOUT / "pyproject.toml").is_file() else Path.home() / "metrics-sandbox"
+DEFAULT_PATH = PROJECT_ROOT / "datasets" / "clipstream.duckdb"
 ENV_VAR = "SANDBOX_DB"
 CATALOG = "clipstream"  # the name the dataset is attached under in every connection
 
