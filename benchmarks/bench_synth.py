@@ -27,8 +27,7 @@ from faker import Faker
 
 from synth import schema
 from synth.cli import default_workers
-from synth.config import Config, config_for
-from synth.plant import PLANT_NAMES
+from synth.config import PLANT_NAMES, Config, config_for
 from synth.writer import build
 
 TARGET_EVENTS_PER_S = 2_000_000

@@ -39,7 +39,7 @@ def _workers(text: str) -> int:
 
 
 def _plant(text: str) -> str:
-    from synth.plant import PLANT_NAMES
+    from synth.config import PLANT_NAMES
 
     if text != "all" and text not in PLANT_NAMES:
         raise argparse.ArgumentTypeError(f"no planted phenomenon {text!r}; choose from {', '.join(PLANT_NAMES)} "
@@ -125,7 +125,7 @@ def _build(args: argparse.Namespace) -> int:
     if args.out is None and not os.environ.get(ENV_VAR):  # the default folder is ours to make (a wheel has none)
         out.parent.mkdir(parents=True, exist_ok=True)
     _check_out(out)
-    from synth.plant import PLANT_NAMES
+    from synth.config import PLANT_NAMES
 
     off = frozenset(PLANT_NAMES if "all" in args.no_plant else args.no_plant)
     config = config_for(args.scale, args.seed).replace(disabled=off)

@@ -5,12 +5,13 @@ Planted phenomena hook into the stages (synth/plant); with every plant disabled 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pyarrow as pa
 
 from synth import plant, tables
 from synth import rng as streams
-from synth.config import Config
 from synth.units import DAY, DAY_MS
 from synth.world import diurnal, geography, names, releases
 from synth.world.activity import Days, day_start_s, living_days
@@ -19,6 +20,9 @@ from synth.world.events import E, plan_sessions, session_events
 from synth.world.log import Log
 from synth.world.population import Users, simulate_users
 from synth.world.sessions import draw_sessions, space_out
+
+if TYPE_CHECKING:
+    from synth.config import Config
 
 SERVER_NAMES = np.isin(np.arange(len(E)), [E[n] for n in ("like", "comment", "follow", "post_publish", "purchase")])
 

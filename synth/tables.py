@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
@@ -10,13 +11,15 @@ import pyarrow.compute as pc
 
 from synth import rng as streams
 from synth import schema
-from synth.config import Config
 from synth.units import DAY_MS
 from synth.world import geography, releases
 from synth.world.catalog import CATEGORIES, Catalog
 from synth.world.events import E
 from synth.world.log import Log
 from synth.world.population import AGE_BANDS, CHANNELS, USER_ID_BASE, Users
+
+if TYPE_CHECKING:
+    from synth.config import Config
 
 VIDEO_SALT, EVENT_SALT, REQUEST_SALT = 0x71DE0, 0xE7E27, 0x5E4E4
 SERVER_CODES = np.full(len(schema.EVENT_NAMES), -1, dtype=np.int16)

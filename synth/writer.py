@@ -20,6 +20,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import numpy as np
@@ -28,8 +29,10 @@ from tqdm import tqdm
 
 import synth
 from synth import schema
-from synth.config import Config
 from synth.dataset import one, truth_path
+
+if TYPE_CHECKING:
+    from synth.config import Config
 
 TRUTH_PREFIX = "truth."
 TALLY = "truth.tally"  # per-block counts of the plants, summed over blocks into planted_effects
@@ -264,10 +267,7 @@ def planted_effects(config: Config, tally: Tally) -> pa.Table:
         rows["effect_id"].append(p.NAME)
         rows["title"].append(p.TITLE)
         rows["module"].append(p.MODULE)
-        # A plant's parameters are the config field named after it (e.g. config.promotion), if any.
-        params = getattr(config, p.NAME, None)
-        fields = dataclasses.asdict(params) if dataclasses.is_dataclass(params) and not isinstance(params, type) else {}
-        rows["params"].append(json.dumps(fields, sort_keys=True))
+        rows["params"].append(json.dumps(dataclasses.asdict(getattr(config, p.NAME)), sort_keys=True))
         rows["expected"].append(json.dumps(p.expected(config, own) if hasattr(p, "expected") else own,
                                            sort_keys=True))
     return pa.table({c: pa.array(v, pa.string()) for c, v in rows.items()})

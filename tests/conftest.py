@@ -169,7 +169,7 @@ def world(small_dataset: Callable[..., Path]) -> Iterator[Callable[..., Connecti
 @pytest.fixture(scope="session")
 def clean_world(world: Callable[..., Connections]) -> Connections:
     """Seed 1 with every plant switched off: one shared build for all 'without the plant' checks."""
-    from synth.plant import PLANT_NAMES
+    from synth.config import PLANT_NAMES
 
     return world(1, disabled=PLANT_NAMES)
 

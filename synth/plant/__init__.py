@@ -1,12 +1,14 @@
 """Planted phenomena: named, switchable steps that change the clean world, each with its ground truth.
 
 A plant is a module in this package with NAME, TITLE, MODULE (the curriculum module that uses it), DETAILS (its
-page in docs/instructors/) and any of the stage hooks below; helpers several plants share live in plant/shared/.
-Each hook takes the stage's value, the block Context and the block's users, and returns the changed value; hooks
-run in PLANT_NAMES order, the one list of plants (a test fails on a module left off it). `static_tables(config)`
-may contribute whole tables (e.g. a calendar); `expected(config, tally)` gives the values a correct analysis
-should find, from the plant's parameters and what its hooks counted (Context.count) over all blocks. Parameters
-live in synth.config (one frozen dataclass per plant, a field of Config named like the plant).
+page in docs/instructors/), its parameters as a frozen dataclass `Params`, and any of the stage hooks below;
+helpers several plants share live in plant/shared/. Config holds each plant's Params in a field named like the
+plant; the order of those fields is the order hooks run in (synth.config.PLANT_NAMES, the one list of plants: a
+test fails on a module left off it). Each hook takes the stage's value, the block Context and the block's users,
+and returns the changed value. `static_tables(config)` may contribute whole tables (e.g. a calendar);
+`expected(config, tally)` gives the values a correct analysis should find, from the plant's parameters and what
+its hooks counted (Context.count) over all blocks. Days in parameters are window day indices: day 0 is
+2025-09-01, a Monday.
 
 Stages, in pipeline order (see synth/simulate.py):
   users    Users        who the users are (flag bots, shorten a cohort's lifetimes)
@@ -24,45 +26,22 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from importlib import import_module
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
 
 from synth import rng as streams
-from synth.config import Config
+
+if TYPE_CHECKING:
+    from synth.config import Config
 
 STAGES = ("users", "days", "plan", "world", "server", "client")
 
-# Application order within each stage: changes to the world first, then the corruption of its record.
-# Intended full order: cohort_quality, bots, engagement_drop, novelty_test, broken_randomisation, promotion,
-# simpson, feature_friction, surveys, weekend, outage, client_drops, double_logging, tz_bug, clock_skew, retries,
-# soft_launch (it only counts what the others left in the record).
-PLANT_NAMES: tuple[str, ...] = (
-    "cohort_quality",
-    "bots",
-    "engagement_drop",
-    "novelty_test",
-    "broken_randomisation",
-    # after every other change to active days, so the days it adds are its own (see promotion.days)
-    "promotion",
-    "simpson",
-    "feature_friction",
-    "surveys",
-    # after every other world hook and before the corruption layer: it tallies the world's own record
-    "weekend",
-    "outage",
-    "client_drops",
-    "double_logging",
-    "tz_bug",
-    "clock_skew",
-    "retries",
-    "soft_launch",  # last: it counts the delivered record
-)
-
-
 def plants() -> tuple[ModuleType, ...]:
     """Every plant module, in application order."""
+    from synth.config import PLANT_NAMES  # config gathers the plants' parameters, so it imports them first
+
     return tuple(import_module(f"synth.plant.{name}") for name in PLANT_NAMES)
 
 

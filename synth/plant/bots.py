@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
 
 from synth import schema, tables, vec
-from synth.config import Config
 from synth.plant import Context
 from synth.units import DAY, DAY_MS, HOUR
 from synth.world.catalog import catalog
@@ -17,10 +18,26 @@ from synth.world.log import Log
 from synth.world.population import Users
 from synth.world.sessions import Sessions, space_out
 
+if TYPE_CHECKING:
+    from synth.config import Config
+
 NAME = "bots"
 TITLE = "Bots and internal test accounts"
 MODULE = "07_conflicting_sources"
 DETAILS = "planted-quality.md"
+
+
+@dataclass(frozen=True)
+class Params:
+    """Scripted accounts (view bots, the company's own test accounts): machine-regular views at any hour."""
+
+    share: float = 0.005  # of all accounts
+    internal_share: float = 0.3  # of those, internal test accounts
+    day_share: float = 0.25  # chance a script runs on a given day (always on the account's first day)
+    run_hours: tuple[float, float] = (0.5, 2.0)  # length of a run, uniform
+    gap_s: tuple[float, float] = (60.0, 45.0)  # seconds between views: bot, internal test account
+    jitter_s: float = 1.0  # each gap is gap_s +- this
+    videos_per_bot: int = 5  # a script cycles through a handful of videos
 KINDS = ("bot", "internal")
 FIRST_VIEW_S = 2.0  # from the scripted app_open to the first view
 

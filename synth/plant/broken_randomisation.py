@@ -10,11 +10,12 @@ treatment vs control recovers the true effect on active days.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
 
-from synth.config import Config
 from synth.plant import Context
 from synth.plant.shared import abtest
 from synth.units import DAY, DAY_MS
@@ -24,10 +25,24 @@ from synth.world.events import E
 from synth.world.log import Log
 from synth.world.population import Users
 
+if TYPE_CHECKING:
+    from synth.config import Config
+
 NAME = "broken_randomisation"
 TITLE = "A/B test with broken randomisation (new accounts all in control)"
 MODULE = "05_prioritizing_metrics"
 DETAILS = "planted-experiments.md"
+
+
+@dataclass(frozen=True)
+class Params:
+    """An A/B test whose assignment put every account created after its start into control."""
+
+    experiment_id: str = "exp_002"
+    start_day: int = 35  # Monday 2025-10-06
+    days: int = 28
+    treatment_share: float = 0.5  # as designed; accounts created during the test all got control
+    lift: float = 0.20  # relative rise in the chance of an active (local) day after exposure
 TEST_NAME = "daily_rewards"
 HYPOTHESIS = "A daily check-in reward brings users back on more days."
 COHORTS = ("existing", "new")  # accounts created before the test's start, and during it

@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-from synth.config import Config
 from synth.plant import Context
 from synth.schema import DEVICE_TIERS
 from synth.world.events import E
 from synth.world.log import Log
 from synth.world.population import Users
 
+if TYPE_CHECKING:
+    from synth.config import Config
+
 NAME = "client_drops"
 TITLE = "Likes lost by the app before upload"
 MODULE = "07_conflicting_sources"
 DETAILS = "planted-quality.md"
+
+
+@dataclass(frozen=True)
+class Params:
+    """The app loses some likes before uploading them (killed, offline); the server records every one."""
+
+    rates: tuple[float, float, float] = (0.06, 0.03, 0.015)  # by device tier: low, mid, high
 
 
 def client(value: Log, ctx: Context, users: Users) -> Log:

@@ -2,18 +2,33 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-from synth.config import Config
 from synth.plant import Context
 from synth.units import DAY_MS, HOUR_MS
 from synth.world.log import Log
 from synth.world.population import Users
 
+if TYPE_CHECKING:
+    from synth.config import Config
+
 NAME = "clock_skew"
 TITLE = "Phones whose clocks are hours or days off"
 MODULE = "06_data_accuracy"
 DETAILS = "planted-quality.md"
+
+
+@dataclass(frozen=True)
+class Params:
+    """Some phones' clocks are off by hours or days, by the same amount for every event they send."""
+
+    device_share: float = 0.01
+    days_share: float = 0.4  # of the skewed phones, those off by days rather than hours
+    hours: tuple[float, float] = (1.0, 12.0)
+    days: tuple[float, float] = (1.0, 30.0)
 
 
 def skews_ms(config: Config, n: int, rng: np.random.Generator) -> np.ndarray:

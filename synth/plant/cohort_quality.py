@@ -8,10 +8,11 @@ burst weeks; split by channel, the other signups of those weeks retain as usual.
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from synth.config import Config
 from synth.plant import Context
 from synth.units import DAY, WEEK_DAYS
 from synth.world import geography
@@ -19,10 +20,21 @@ from synth.world.events import E
 from synth.world.log import Log
 from synth.world.population import CHANNELS, Users, burst_multiplier
 
+if TYPE_CHECKING:
+    from synth.config import Config
+
 NAME = "cohort_quality"
 TITLE = "Paid-social burst cohorts retain worse"
 MODULE = "02_engagement_kpis"
 DETAILS = "planted-experiments.md"
+
+
+@dataclass(frozen=True)
+class Params:
+    """Paid-social signups of the paid-acquisition bursts (Config.paid_bursts) retain worse than others."""
+
+    churn_day0: float = 0.75  # share who never come back after the signup day (everyone else: Config.churn_day0)
+    lifetime_scale_days: float = 3.0  # Lomax scale of the others' lifetimes (everyone else: 12)
 RETENTION_DAYS = (1, 7, 30)
 GROUPS = ("burst", "other")  # paid-social signups on burst days, and every other signup in the window
 

@@ -2,19 +2,34 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-from synth.config import Config
 from synth.plant import Context
 from synth.plant.shared import builds
 from synth.world.events import E
 from synth.world.log import Log
 from synth.world.population import Users
 
+if TYPE_CHECKING:
+    from synth.config import Config
+
 NAME = "double_logging"
 TITLE = "Android build that logs every video view twice"
 MODULE = "06_data_accuracy"
 DETAILS = "planted-quality.md"
+
+
+@dataclass(frozen=True)
+class Params:
+    """One Android build logs every video_view twice with the same event_id, a few milliseconds apart."""
+
+    # Android releases in the window; the seed picks the buggy one (builds.chosen; seed 42 the first), the next
+    # build fixes it. Not 8.65.0 (its weeks hold the outage), nor 8.66.0 / 8.68.0 (the redesign's, the push bug's).
+    versions: tuple[str, ...] = ("8.64.0", "8.63.0", "8.67.0")
+    gap_ms: tuple[int, int] = (1, 40)
 ANDROID = builds.PLATFORM["android"]
 
 

@@ -7,11 +7,12 @@ of it in that platform and version.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from synth.config import Config
 from synth.plant import Context
 from synth.plant.shared import builds
 from synth.units import DAY, DAY_MS, WEEK_DAYS
@@ -20,10 +21,23 @@ from synth.world.events import E
 from synth.world.log import Log
 from synth.world.population import Users
 
+if TYPE_CHECKING:
+    from synth.config import Config
+
 NAME = "engagement_drop"
 TITLE = "Engagement drop: push notifications broken on one platform and app version"
 MODULE = "10_capstone"
 DETAILS = "planted-product.md"
+
+
+@dataclass(frozen=True)
+class Params:
+    """Push notifications break on one platform from one app version on: no pushes, fewer active days."""
+
+    platform: str = "android"
+    app_version: str = "8.68.0"  # Android release of 2025-11-12 (day 72); later builds in the window keep the bug
+    lapse: float = 0.8  # chance the lightest users stop opening the app without reminders (x 1 - propensity)
+    lapse_after_days: float = 4.0  # mean time from the update to lapsing
 
 
 

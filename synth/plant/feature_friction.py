@@ -8,14 +8,14 @@ redesign, and a growing share of newcomers (who rate the tools lower) that biase
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from synth import rng as streams
 from synth import schema
-from synth.config import Config
 from synth.plant import Context
 from synth.plant.shared import builds
 from synth.plant.surveys import SEGMENTS, answers, response_delay_ms, segment, survey_rows
@@ -25,10 +25,32 @@ from synth.world.events import E, SessionPlan
 from synth.world.log import Log
 from synth.world.population import Users
 
+if TYPE_CHECKING:
+    from synth.config import Config
+
 NAME = "feature_friction"
 TITLE = "Creation funnel friction at the edit step on one Android device tier, fixed by a redesign"
 MODULE = "04_feature_friction"
 DETAILS = "planted-product.md"
+
+
+@dataclass(frozen=True)
+class Params:
+    """Creation funnel friction at the edit step on one segment until a redesign release; a creation survey."""
+
+    platform: str = "android"  # the redesign is an Android release
+    tier: str | None = None  # None: a device tier picked per seed, so the segment is found, not read off
+    edit_rate: float = 0.25  # edit | record in the segment before the redesign (clean: creation_funnel[1])
+    redesign_version: str = "8.66.0"  # Android release of 2025-10-15 (day 44)
+    survey: str = "creation_csat"
+    survey_share: float = 0.9  # (user, UTC week)s with a creation attempt that are shown the survey
+    response_rate: float = 0.6  # a one-tap rating right after creating: most answer
+    csat_mean: float = 4.2  # latent satisfaction before rounding to 1..5
+    csat_noise: float = 0.6
+    friction_penalty: float = 0.85
+    newcomer_days: int = 30  # accounts younger than this rate the creation tools lower
+    newcomer_penalty: float = 1.3
+    newcomer_prompt: float = 0.03  # the redesign's "make your first video" card: newcomers' camera opens/session
 
 TIER_SALT = 0xF71C7
 STEPS = ("camera_open", "record_start", "edit_open", "post_publish")

@@ -8,11 +8,12 @@ Read after its first week the test looks several times better than it will stay.
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
 
-from synth.config import Config, NoveltyTest
 from synth.plant import Context
 from synth.plant.shared import abtest
 from synth.units import DAY_MS, WEEK_DAYS
@@ -20,15 +21,31 @@ from synth.world.events import SessionPlan
 from synth.world.log import Log
 from synth.world.population import Users
 
+if TYPE_CHECKING:
+    from synth.config import Config
+
 NAME = "novelty_test"
 TITLE = "A/B test with a novelty effect (feed ranking)"
 MODULE = "05_prioritizing_metrics"
 DETAILS = "planted-experiments.md"
+
+
+@dataclass(frozen=True)
+class Params:
+    """A feed-ranking A/B test whose lift in videos per session fades with days since the user's exposure."""
+
+    experiment_id: str = "exp_001"
+    start_day: int = 14  # Monday 2025-09-15
+    days: int = 42
+    treatment_share: float = 0.5
+    day0_lift: float = 0.25  # relative rise of videos per session on the UTC day of exposure
+    steady_lift: float = 0.03  # what is left once the novelty has worn off
+    half_life_days: float = 4.0  # the novelty part halves every this many days
 TEST_NAME = "feed_ranking_v2"
 HYPOTHESIS = "Ranking the feed by predicted watch time raises videos watched per session."
 
 
-def lift(p: NoveltyTest, days_since: np.ndarray) -> np.ndarray:
+def lift(p: Params, days_since: np.ndarray) -> np.ndarray:
     """Relative lift of videos per session on a day since exposure (0 = the exposure's UTC day)."""
     return p.steady_lift + (p.day0_lift - p.steady_lift) * 0.5 ** (days_since / p.half_life_days)
 

@@ -3,23 +3,46 @@
 from __future__ import annotations
 
 import zlib
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from synth import rng as streams
-from synth.config import Config
 from synth.plant import Context
 from synth.units import HOUR_MS
 from synth.world import geography
 from synth.world.log import Log
 from synth.world.population import Users
 
+if TYPE_CHECKING:
+    from synth.config import Config
+
 NAME = "outage"
 TITLE = "Regional backend outage"
 MODULE = "07_conflicting_sources"
 DETAILS = "planted-quality.md"
+
+
+@dataclass(frozen=True)
+class Params:
+    """One region's backend is down for a few hours: its requests are lost, its phones buffer their events.
+
+    The seed picks the region, the start and the length, so only an analysis of the data can say where and when.
+    """
+
+    # the candidate regions, each with the UTC hour its evening peak starts
+    regions: tuple[tuple[tuple[str, ...], int], ...] = (
+        (("US", "CA", "MX", "BR"), 1),  # 21:00 in New York, 22:00 in Sao Paulo
+        (("GB", "DE", "FR", "ES"), 18),  # 19:00 in London, 20:00 in Berlin
+        (("IN", "ID", "PH"), 13),  # 18:30 in Delhi, 20:00 in Jakarta, 21:00 in Manila
+    )
+    day: int = 36  # Tuesday 2025-10-07
+    start_jitter_hours: int = 1  # the start moves up to this many hours either way from the region's evening
+    hours: tuple[int, int] = (3, 5)  # the length, from ... to ... hours
+    flush_median_s: float = 120.0  # buffered events reach the server minutes after it is back
 
 
 @lru_cache(maxsize=16)

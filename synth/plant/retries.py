@@ -2,18 +2,33 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-from synth.config import Config
 from synth.plant import Context
 from synth.units import DAY_MS
 from synth.world.log import Log
 from synth.world.population import Users
 
+if TYPE_CHECKING:
+    from synth.config import Config
+
 NAME = "retries"
 TITLE = "Retry duplicates and late-arriving events"
 MODULE = "06_data_accuracy"
 DETAILS = "planted.md"
+
+
+@dataclass(frozen=True)
+class Params:
+    """The SDK re-sends some uploads (same event_id) and delivers some events days late."""
+
+    duplicate_share: float = 0.004
+    late_share: float = 0.003
+    late_days: tuple[float, float] = (1.0, 5.0)
+    resend_after_ms: tuple[int, int] = (2_000, 600_000)  # a re-sent upload arrives this long after the first
 
 
 def client(value: Log, ctx: Context, users: Users) -> Log:

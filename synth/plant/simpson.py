@@ -10,12 +10,12 @@ The low baseline itself is part of the plant: with it switched off, countries wa
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
 
-from synth.config import Config
 from synth.plant import Context
 from synth.plant.shared import abtest
 from synth.world import geography
@@ -23,10 +23,28 @@ from synth.world.events import SessionPlan
 from synth.world.log import Log
 from synth.world.population import Users
 
+if TYPE_CHECKING:
+    from synth.config import Config
+
 NAME = "simpson"
 TITLE = "A/B test ramped first in a low-baseline country (Simpson's paradox)"
 MODULE = "05_prioritizing_metrics"
 DETAILS = "planted-experiments.md"
+
+
+@dataclass(frozen=True)
+class Params:
+    """An A/B test ramped first in a low-baseline country: it wins in every country and loses pooled."""
+
+    experiment_id: str = "exp_003"
+    start_day: int = 63  # Monday 2025-11-03
+    days: int = 28
+    countries: tuple[str, ...] = ("IN", "BR", "ID", "MX")  # where it ran
+    ramp_country: str = "IN"
+    ramp_share: float = 0.8  # treatment share in the ramp country
+    treatment_share: float = 0.2  # treatment share in the other countries
+    baseline: float = 0.35  # videos per session in the ramp country relative to elsewhere (whole window)
+    lift: float = 0.20  # relative rise of videos per session in treatment
 TEST_NAME = "video_preload"
 HYPOTHESIS = "Preloading the next video raises videos watched per session."
 

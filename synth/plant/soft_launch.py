@@ -8,11 +8,12 @@ daily series of `country = '<code>'` can be checked, zero days included. Switche
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from synth.config import Config
 from synth.plant import Context
 from synth.units import DAY_MS
 from synth.world import geography
@@ -20,10 +21,26 @@ from synth.world.events import E
 from synth.world.log import Log
 from synth.world.population import Users, launch_day
 
+if TYPE_CHECKING:
+    from synth.config import Config
+
 NAME = "soft_launch"
 TITLE = "Soft-launch market with days of no activity"
 MODULE = "01_active_users"
 DETAILS = "planted.md"
+
+
+@dataclass(frozen=True)
+class Params:
+    """A market opened mid-window by invitation: a trickle of signups, so its daily DAU has days without anyone.
+
+    Part of the clean world (synth/world/population.py); the soft_launch plant only records its empty days.
+    The trickle is per day whatever the scale, so the market is as sparse in a tiny dataset as in a small one.
+    """
+
+    country: str = "IE"  # geography.COUNTRIES lists it with no share of the other signups
+    launch_share: float = 0.2  # launch day as a share of the window: day 18 of 91, day 7 of 35
+    signups_per_day: float = 0.5  # new accounts a day, on average over the window's signup curve
 
 
 def client(value: Log, ctx: Context, users: Users) -> Log:

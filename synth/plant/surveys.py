@@ -2,22 +2,45 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pyarrow as pa
 
 from synth import rng as streams
 from synth import schema, tables
-from synth.config import Config
 from synth.plant import Context
 from synth.units import DAY, DAY_MS
 from synth.world.events import E
 from synth.world.log import Log
 from synth.world.population import Users, choose
 
+if TYPE_CHECKING:
+    from synth.config import Config
+
 NAME = "surveys"
 TITLE = "Survey response bias: heavier users answer the in-app satisfaction survey more"
 MODULE = "08_user_research"
 DETAILS = "planted-product.md"
+
+
+@dataclass(frozen=True)
+class Params:
+    """A general in-app CSAT/NPS survey to a sample of existing users; heavier users respond more."""
+
+    survey: str = "app_csat"
+    start_day: int = 28  # 2025-09-29: sent at the first app open in [start_day, start_day + days)
+    days: int = 28
+    lookback_days: int = 28  # engagement = active UTC days in this many days before start_day
+    invite_share: float = 0.8  # of the accounts older than the survey that open the app during it
+    response_logit: tuple[float, float] = (-2.8, 4.0)  # intercept, slope on the share of days active
+    csat_mean: float = 3.0  # latent satisfaction of the lightest users before segment effects
+    engagement_effect: float = 1.8  # latent rise from the lightest to the heaviest users
+    tier_effect: tuple[float, float, float] = (-0.5, 0.0, 0.2)  # low, mid, high
+    android_effect: float = -0.1
+    csat_noise: float = 0.6
+    comment_share: float = 0.7  # respondents who leave a comment (coded into a theme)
 
 SURVEY_SALT = 0x5C5A7
 SURVEY_CODES = {"surveys": 1, "feature_friction": 2}  # keeps response ids of different surveys apart

@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-from synth.config import Config
 from synth.plant import Context
 from synth.plant.shared import builds
 from synth.world import geography
 from synth.world.log import Log
 from synth.world.population import Users
 
+if TYPE_CHECKING:
+    from synth.config import Config
+
 NAME = "tz_bug"
 TITLE = "iOS build that logs local time as UTC"
 MODULE = "06_data_accuracy"
 DETAILS = "planted-quality.md"
+
+
+@dataclass(frozen=True)
+class Params:
+    """One iOS build writes the phone's local wall-clock time into event_ts, labelled as UTC."""
+
+    # iOS releases in the window; the seed picks the buggy one (builds.chosen; seed 42 the first), the next build
+    # fixes it. Only builds released after the outage: slow updaters would shift the outage hours module 07 reads.
+    versions: tuple[str, ...] = ("8.66.0", "8.67.0", "8.68.0")
 IOS = builds.PLATFORM["ios"]
 SHIFT = "shift_quarter_hours_"  # tally keys: events shifted by that many quarter hours
 

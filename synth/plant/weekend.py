@@ -15,11 +15,12 @@ therefore covers the truth unless the analysis itself is wrong.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from synth.config import Config
 from synth.plant import Context
 from synth.units import DAY
 from synth.world import geography
@@ -28,10 +29,18 @@ from synth.world.events import E
 from synth.world.log import Log
 from synth.world.population import Users
 
+if TYPE_CHECKING:
+    from synth.config import Config
+
 NAME = "weekend"
 TITLE = "Weekend uplift in watch time per user-day, on users' local days"
 MODULE = "03_weekend_trends"
 DETAILS = "planted.md"
+
+
+@dataclass(frozen=True)
+class Params:
+    """None of its own: the uplift is the clean world's weekly profile (Config.weekly_profile); the plant records it."""
 
 
 def complete_weeks(config: Config) -> tuple[int, int]:

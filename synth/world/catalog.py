@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from synth import rng as streams
-from synth.config import Config
 from synth.units import DAY, HOUR
 from synth.world import population
+
+if TYPE_CHECKING:
+    from synth.config import Config
 
 CATEGORIES = ("comedy", "music", "dance", "food", "sports", "gaming", "beauty", "education", "pets", "travel")
 CATEGORY_WEIGHTS = np.array([0.18, 0.15, 0.12, 0.10, 0.09, 0.09, 0.08, 0.07, 0.07, 0.05])

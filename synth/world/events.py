@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from synth import vec
-from synth.config import Config
 from synth.schema import EVENT_NAMES
 from synth.world.population import Users
 from synth.world.sessions import Sessions
+
+if TYPE_CHECKING:
+    from synth.config import Config
 
 E = {name: np.int8(i) for i, name in enumerate(EVENT_NAMES)}
 REACTIONS = ("like", "comment", "share", "follow")  # order of the columns of Users.interaction

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from synth import rng as streams
-from synth.config import Config
 from synth.units import DAY, HOUR
 from synth.world import geography
+
+if TYPE_CHECKING:
+    from synth.config import Config
 
 CHANNELS = ("organic", "paid_social", "search_ads", "referral", "app_store_featured")
 CHANNEL_WEIGHTS = np.array([0.46, 0.18, 0.10, 0.16, 0.10])

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-from synth.config import Config
 from synth.units import DAY, HOUR
+
+if TYPE_CHECKING:
+    from synth.config import Config
 
 FIRST_MINOR = 20  # 8.20.0 is the first release on the calendar, well before any window
 LABELLED = 80  # versions 8.20.0 to 8.99.0 (releases until late 2026): the labels the dataset's schema knows

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from synth import vec
-from synth.config import Config
 from synth.units import DAY
 from synth.world import diurnal
 from synth.world.activity import Days
 from synth.world.population import Users
+
+if TYPE_CHECKING:
+    from synth.config import Config
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ import duckdb
 import pytest
 
 from synth.cli import main
+from synth.config import PLANT_NAMES
 from synth.dataset import truth_path
-from synth.plant import PLANT_NAMES
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

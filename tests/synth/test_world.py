@@ -10,8 +10,7 @@ import pytest
 
 from synth import rng as streams
 from synth import schema, vec
-from synth.config import config_for
-from synth.plant import PLANT_NAMES
+from synth.config import PLANT_NAMES, config_for
 from synth.simulate import simulate_block
 from synth.world import geography, population
 from synth.world.releases import labels as version_names

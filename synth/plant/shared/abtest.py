@@ -6,24 +6,30 @@ A user enters a test at the first session that starts inside it: assigned at tha
 each session's treatment from its planned start; the world hook records entries from the logged times. Spacing
 sessions apart can move a planned start later, so a session at the very edge of a test can land on the other
 side of it: a handful per test, too few to show in any lift.
+
+The planted tests share experiments/assignments/exposures; they run one after another in the 91-day window (on
+different metrics where they overlap) and are left out of windows too short to hold them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from synth import schema, tables
-from synth.config import Config
 from synth.plant import Context
 from synth.units import DAY_MS
 from synth.world import geography
 from synth.world.events import E, SessionPlan
 from synth.world.log import Log
 from synth.world.population import Users
+
+if TYPE_CHECKING:
+    from synth.config import Config
 
 VARIANTS = ("control", "treatment")
 UNIT = "user"

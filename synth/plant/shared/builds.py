@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import zlib
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from synth import rng as streams
-from synth.config import Config
 from synth.schema import PLATFORMS
 from synth.units import DAY
 from synth.world import releases
 from synth.world.population import Users
+
+if TYPE_CHECKING:
+    from synth.config import Config
 
 NEVER = np.iinfo(np.int64).max
 PLATFORM = {name: i for i, name in enumerate(PLATFORMS)}  # label -> the code Users.platform holds
