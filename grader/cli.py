@@ -137,6 +137,9 @@ def parser() -> argparse.ArgumentParser:
     from grader.gradescope.command import add_parser as add_gradescope
 
     add_gradescope(verbs)
+    from grader.classroom.command import add_parser as add_class
+
+    add_class(verbs)
     return top
 
 

@@ -62,7 +62,7 @@ def _text(node: ast.expr) -> str:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
     if isinstance(node, ast.JoinedStr):
-        return "".join(part.value if isinstance(part, ast.Constant) else "…" for part in node.values)
+        return "".join(str(part.value) if isinstance(part, ast.Constant) else "…" for part in node.values)
     return f"(computed: {ast.unparse(node)})"
 
 
@@ -109,7 +109,7 @@ def _notes(source: str, where: str) -> tuple[int | None, list[str]]:
 def read_module(path: Path) -> Module:
     """The module taught by the solution notebook at `path`."""
     notebook = nbformat.read(path, as_version=4)
-    title, titles = path.stem, {}
+    title, titles = path.stem, dict[str, str]()
     questions: dict[str, Question] = {}
     module_prompts: list[str] = []
     for index, cell in enumerate(notebook.cells):

@@ -49,7 +49,7 @@ def student_id(name: str | None = None) -> str:
     return chosen
 
 
-def join(folder: str | Path, name: str | None = None) -> str:
+def join(folder: str | Path, name: str | None = None) -> None:
     """Report every later check() of this checkout to the class folder (remembered in .sandbox/class.json)."""
     student = student_id(name)
     path = Path(folder).expanduser()
@@ -59,14 +59,14 @@ def join(folder: str | Path, name: str | None = None) -> str:
     saved = _joined_path()
     saved.parent.mkdir(parents=True, exist_ok=True)
     saved.write_text(json.dumps({"folder": str(path.resolve()), "name": student}) + "\n", encoding="utf-8")
-    return f"Your checks now go to the class folder {path} as {student!r}; grader.leave() stops this."
+    print(f"Your checks now go to the class folder {path} as {student!r}; grader.leave() stops this.")
 
 
-def leave() -> str:
+def leave() -> None:
     """Stop reporting checks to a class folder joined with grader.join()."""
     _joined_path().unlink(missing_ok=True)
-    return "Your checks no longer go to a class folder." + (
-        f" (${CLASS_ENV} is still set: unset it too.)" if os.environ.get(CLASS_ENV) else "")
+    print("Your checks no longer go to a class folder." + (
+        f" (${CLASS_ENV} is still set: unset it too.)" if os.environ.get(CLASS_ENV) else ""))
 
 
 def membership() -> Membership | None:
