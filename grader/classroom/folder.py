@@ -30,11 +30,25 @@ def group_id(name: str | None) -> int:
         raise GraderError(f"there is no group {name!r}; create it (groupadd) or pass an existing --group") from None
 
 
+def _group_name(gid: int) -> str:
+    try:
+        return grp.getgrgid(gid).gr_name
+    except KeyError:  # a gid without an entry (containers): its number is its name
+        return str(gid)
+
+
 def other_members(gid: int) -> list[str]:
     """Users other than this one who belong to group `gid` (and so could read every student's record)."""
-    me = pwd.getpwuid(os.getuid()).pw_name
-    members = set(grp.getgrgid(gid).gr_mem) | {p.pw_name for p in pwd.getpwall() if p.pw_gid == gid}
-    return sorted(members - {me})
+    try:
+        listed = set(grp.getgrgid(gid).gr_mem)
+    except KeyError:
+        listed = set()
+    others = listed | {p.pw_name for p in pwd.getpwall() if p.pw_gid == gid and p.pw_uid != os.getuid()}
+    try:
+        others.discard(pwd.getpwuid(os.getuid()).pw_name)
+    except KeyError:
+        pass
+    return sorted(others)
 
 
 def init(folder: Path, group: str | None = None) -> list[str]:
@@ -48,7 +62,7 @@ def init(folder: Path, group: str | None = None) -> list[str]:
         os.chmod(folder, MODE)  # explicitly: mkdir's mode is cut by the umask
     except PermissionError:
         raise GraderError(f"cannot set the group and mode of {folder}: run --init as its owner") from None
-    name = grp.getgrgid(gid).gr_name
+    name = _group_name(gid)
     lines = [f"class folder {folder}: mode {stat.filemode(folder.stat().st_mode)} ({MODE:o}), group {name}",
              f"students: export SANDBOX_CLASS={folder}   (or in a notebook: grader.join({str(folder)!r}))"]
     others = other_members(gid)

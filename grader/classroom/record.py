@@ -42,7 +42,11 @@ def _joined_path() -> Path:
 
 def student_id(name: str | None = None) -> str:
     """The id a student reports under: `name`, else $SANDBOX_CLASS_NAME, else the login name."""
-    chosen = name or os.environ.get(NAME_ENV) or getpass.getuser()
+    try:
+        chosen = name or os.environ.get(NAME_ENV) or getpass.getuser()
+    except (KeyError, OSError):  # a uid without a login name (a container)
+        raise GraderError(f"no login name to report under; set ${NAME_ENV} or use grader.join(FOLDER, "
+                          "name=\"your-name\")") from None
     if not ID.fullmatch(chosen):
         raise GraderError(f"{chosen!r} cannot be a class name: use letters, digits, '.', '_' or '-' "
                           "(up to 64, starting with a letter or digit), e.g. grader.join(FOLDER, name=\"alice\")")

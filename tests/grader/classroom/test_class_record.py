@@ -68,7 +68,8 @@ def test_a_record_counts_attempts_passes_and_named_mistakes_and_when_the_student
     record = parse(path.read_bytes(), "alice")
     assert record.questions == {("01_active_users", "dau_on_date"): (3, True, {"Counts push_received.": 2}),
                                 ("01_active_users", "wau_mau"): (1, False, {})}
-    assert (record.since, record.last_pass, record.updated) == (T0, T0 + timedelta(minutes=2), T0 + timedelta(minutes=9))
+    minutes = timedelta(minutes=1)
+    assert (record.since, record.last_pass, record.updated) == (T0, T0 + 2 * minutes, T0 + 9 * minutes)
     assert (record.fails_since_pass, record.stuck_on) == (1, ("01_active_users", "wau_mau"))
     assert set(json.loads(path.read_text())) == {"format", "student", "since", "updated", "last_pass",
                                                  "fails_since_pass", "stuck_on", "modules"}, "nothing else leaves"
