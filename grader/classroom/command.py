@@ -23,7 +23,7 @@ neither list, read nor replace anyone else's). Every file there is untrusted: ba
 
 The terminal view refreshes every --every seconds until Ctrl-C; --once prints it once. --html OUT.html also
 writes a page that reloads itself, to project (--anonymise replaces ids by stable pseudonyms).
-See docs/instructors/class-view.md.
+See docs/instructors/workshop.md ("The class view").
 """
 
 
