@@ -23,13 +23,6 @@ def variant(base, **changes):
     return json.dumps(data)
 
 
-@pytest.fixture
-def folder(tmp_path):
-    path = tmp_path / "class"
-    path.mkdir()
-    return path
-
-
 def hostile(base):
     """(file name, content, what the note must say) for files a student could write."""
     q = base["modules"]["01_active_users"]["dau_on_date"]

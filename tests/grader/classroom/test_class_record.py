@@ -22,13 +22,6 @@ def buyer_share(db) -> float:
     return buyers["user_id"].isin(active["user_id"]).sum() / len(active)
 
 
-@pytest.fixture
-def folder(tmp_path):
-    path = tmp_path / "class"
-    path.mkdir()
-    return path
-
-
 def test_a_student_reports_nowhere_until_they_join_or_the_environment_names_a_class(sandbox, folder, monkeypatch):
     monkeypatch.delenv(CLASS_ENV, raising=False)
     assert membership() is None

@@ -5,8 +5,6 @@ import re
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from grader.classroom import render
 from grader.classroom.read import read_folder
 from grader.classroom.record import Membership, report
@@ -33,13 +31,6 @@ def simulate(folder, seed=3, students=12):
             report(module, question, passed, name, now=at, member=Membership(folder, student))
             checks.append((student, at, module, question, passed, name))
     return checks
-
-
-@pytest.fixture
-def folder(tmp_path):
-    path = tmp_path / "class"
-    path.mkdir()
-    return path
 
 
 def test_share_passed_and_mistakes_per_question_agree_with_the_checks_students_made(folder):
