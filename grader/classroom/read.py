@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from grader.classroom.record import FORMAT, ID, MAX_MISTAKES
+from grader.classroom.schema import FORMAT, ID, MAX_MISTAKES
 
 MAX_BYTES = 256_000  # a real record of every module is a few KB
 MAX_QUESTIONS = 400  # in all modules of one record

@@ -10,21 +10,19 @@ from __future__ import annotations
 import getpass
 import json
 import os
-import re
 import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from grader.classroom.read import RecordError, parse
+from grader.classroom.schema import FORMAT, ID, MAX_MISTAKES
 from grader.paths import GraderError, home_dir
 
 CLASS_ENV = "SANDBOX_CLASS"  # the class folder, for every notebook of this user (e.g. set on a JupyterHub)
 NAME_ENV = "SANDBOX_CLASS_NAME"  # the name to report under (default: the login name)
-FORMAT = 1
 FILE_MODE = 0o640  # owner and the folder's group (the instructor) read; other students do not
-ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")  # student, module and question ids: also safe file names
-MAX_MISTAKES = 20  # distinct named mistakes kept per question: a record stays small whatever a student does
 
 
 @dataclass(frozen=True)
@@ -98,8 +96,6 @@ def _empty(student: str, stamp: str) -> dict[str, Any]:
 
 def _previous(path: Path, student: str, stamp: str) -> dict[str, Any]:
     """This student's record so far; a missing or damaged one starts afresh (only its owner writes it)."""
-    from grader.classroom.read import RecordError, parse
-
     try:
         return parse(path.read_bytes(), student).data
     except (OSError, RecordError):
