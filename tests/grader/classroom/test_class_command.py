@@ -1,6 +1,9 @@
 """`grader class FOLDER`: --init, --once, the live loop until Ctrl-C, the self-refreshing page, usage errors."""
 
+import signal
 import stat
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -88,3 +91,21 @@ def test_an_unlistable_class_folder_is_a_one_line_error(folder, capsys, monkeypa
     monkeypatch.setattr("grader.classroom.read.os.scandir", refuse)
     assert main(["class", str(folder), "--once"]) == 2
     assert "cannot list the class folder" in capsys.readouterr().err
+
+
+def test_ctrl_c_stops_the_live_view_of_a_real_process_without_a_traceback(folder, tmp_path):
+    page = tmp_path / "view.html"
+    view = subprocess.Popen([sys.executable, "-m", "grader", "class", str(folder), "--every", "1", "--html", str(page)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        first = view.stdout.readline()
+        assert first.startswith("Class view at"), first
+        while "(refreshing every 1 s" not in view.stdout.readline():
+            pass
+        view.send_signal(signal.SIGINT)
+        out, err = view.communicate(timeout=30)
+    finally:
+        view.kill()
+    assert view.returncode == 0 and "Traceback" not in err and err == ""
+    assert out.rstrip().endswith(f"stopped; {page} keeps the last view")
+    assert page.read_text().startswith("<!DOCTYPE html>")
