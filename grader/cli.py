@@ -1,4 +1,4 @@
-"""`grader` command line: build exercises, build answer keys, show progress."""
+"""`grader` command line: build exercises, build answer keys, show progress, print the workshop guide."""
 
 from __future__ import annotations
 
@@ -75,6 +75,21 @@ def _progress(args: argparse.Namespace) -> int:
     return 0
 
 
+def _workshop(args: argparse.Namespace) -> int:
+    from grader.syllabus import read_modules
+    from grader.workshop import guide_path, markdown, rewrite
+
+    modules = read_modules(args.solutions)
+    if not modules:
+        raise GraderError("no solution notebooks found; pass --solutions DIR")
+    if not args.write:
+        print(markdown(modules), end="")
+        return 0
+    path = guide_path()
+    print(f"{'updated' if rewrite(path, modules) else 'unchanged'}  {path}")
+    return 0
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         # One line, not argparse's usage block: the fix is in --help.
@@ -131,12 +146,26 @@ def parser() -> argparse.ArgumentParser:
     progress.add_argument("module", nargs="?", metavar="MODULE", help="one module (default: all)")
     progress.set_defaults(run=_progress)
 
+    workshop = verbs.add_parser("workshop", help="print the workshop guide's agendas and teaching notes",
+                                description="Print the generated part of docs/instructors/workshop.md: agendas "
+                                            "planned from each question's declared minutes, and per module its "
+                                            "questions, registered mistakes and discussion prompts, all read from "
+                                            "the solution notebooks (docs/authoring.md, \"Teaching notes\").")
+    workshop.add_argument("--write", action="store_true",
+                          help="replace the generated part of docs/instructors/workshop.md instead of printing it")
+    workshop.add_argument("--solutions", type=Path, metavar="DIR",
+                          help="solution notebooks (default: $SANDBOX_SOLUTIONS or solutions/)")
+    workshop.set_defaults(run=_workshop)
+
     from grader.grade.command import add_parser as add_grade  # instructors' verb, in its own package
 
     add_grade(verbs)
     from grader.gradescope.command import add_parser as add_gradescope
 
     add_gradescope(verbs)
+    from grader.classroom.command import add_parser as add_class
+
+    add_class(verbs)
     return top
 
 

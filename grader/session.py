@@ -35,6 +35,7 @@ class Session:
         self.solutions, self.recorder = solutions, recorder
         self._key: Key | None = None
         self._progress_warned = False
+        self._class_warned = False
 
     def key(self) -> Key:
         """The module's key for this dataset, built on first use."""
@@ -71,6 +72,7 @@ class Session:
             outcome = self._with_help(question, outcome, record_progress)
         if record_progress:
             self._record_progress(outcome)
+            self._report_to_class(outcome)
         return outcome
 
     def _with_help(self, question: Question, outcome: Outcome, record: bool) -> Outcome:
@@ -152,6 +154,17 @@ class Session:
         from grader.ledger import record
 
         self._progress(record, self.module, outcome.question_id, outcome.passed, outcome.score, outcome.points)
+
+    def _report_to_class(self, outcome: Outcome) -> None:
+        """Add the verdict to the class folder the learner joined, if any; a failure is said once per session."""
+        from grader.classroom.record import report
+
+        try:
+            report(self.module, outcome.question_id, outcome.passed, outcome.mistake)
+        except (GraderError, OSError) as error:
+            if not self._class_warned:  # once per session: the answer was still checked
+                print(f"Class folder not updated: {error}", file=sys.stderr)
+                self._class_warned = True
 
     def _progress(self, call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Read or write the progress file; a failure is said once per session and never stops the learner."""

@@ -98,6 +98,7 @@ def sandbox(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     monkeypatch.setenv("SANDBOX_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("SANDBOX_SOLUTIONS", str(fixture_modules.SOLUTIONS))
     monkeypatch.delenv("GRADER_RECORD", raising=False)
+    monkeypatch.delenv("SANDBOX_CLASS", raising=False)  # no check() reports to a real class folder
     monkeypatch.setattr(grader.session, "_current", None)
     return tmp_path / "home"
 
