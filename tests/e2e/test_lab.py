@@ -36,7 +36,7 @@ CORRECT, NOT_YET = "✓ Correct", "Not yet"
 
 
 def test_the_tour_runs_in_jupyterlab_with_its_chart_and_checked_answers(lab: Lab, key: Key, page) -> None:
-    panel = open_notebook(page, lab.tree("00_start_here.ipynb", "tour"))
+    panel = open_notebook(page, lab, "00_start_here.ipynb", "tour")
     run_all(page, panel)
     screenshot(page, "00_start_here")
 
@@ -49,7 +49,7 @@ def test_the_tour_runs_in_jupyterlab_with_its_chart_and_checked_answers(lab: Lab
 
 
 def test_module_01_gives_feedback_on_a_right_and_a_wrong_answer_typed_into_it(lab: Lab, key: Key, page) -> None:
-    panel = open_notebook(page, lab.tree(f"{MODULE}.ipynb", "module01"))
+    panel = open_notebook(page, lab, f"{MODULE}.ipynb", "module01")
     run_all(page, panel)
     screenshot(page, f"{MODULE}_unanswered")
     assert feedback(panel) == [(question, NOT_YET) for question in key.questions]

@@ -56,6 +56,12 @@ class Lab:
     dataset: Path  # $SANDBOX_DB: a copy of the default dataset, with its answer keys beside it
     process: subprocess.Popen
 
+    def api(self, path: str) -> object:
+        """GET a REST endpoint of the server (e.g. "sessions"), decoded."""
+        request = urllib.request.Request(f"{self.url}/api/{path}", headers={"Authorization": f"token {self.token}"})
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return json.load(response)
+
     def tree(self, notebook: str, workspace: str) -> str:
         """The URL opening `notebook` in a workspace of its own, so no tab restored from another one is in the page."""
         return f"{self.url}/lab/workspaces/{workspace}/tree/{notebook}?token={self.token}"
@@ -186,13 +192,31 @@ def notebook_panel(page: Page) -> Locator:
     return page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
 
 
-def open_notebook(page: Page, url: str) -> Locator:
-    """Open a notebook URL and wait until its kernel is idle; the notebook panel."""
-    page.goto(url)
+def open_notebook(page: Page, lab: Lab, notebook: str, workspace: str) -> Locator:
+    """Open a notebook in a workspace of its own and wait until its one kernel is connected and idle; its panel."""
+    page.goto(lab.tree(notebook, workspace))
     panel = notebook_panel(page)
     panel.locator(".jp-Cell").first.wait_for()
+    wait_kernel(lab, notebook)
     wait_idle(panel)
     return panel
+
+
+def wait_kernel(lab: Lab, notebook: str, timeout_s: float = 60.0) -> None:
+    """Wait until `notebook` has one session whose kernel is idle with the page connected, and no kernel is spare.
+
+    Opening a notebook can start a second kernel and shut the first down: a run sent to the first would be lost.
+    """
+    deadline = time.monotonic() + timeout_s
+    while True:
+        sessions, kernels = lab.api("sessions"), {k["id"]: k for k in lab.api("kernels")}
+        mine = [s["kernel"]["id"] for s in sessions if s["path"] == notebook]
+        ready = (len(mine) == 1 and set(kernels) == {s["kernel"]["id"] for s in sessions}
+                 and kernels[mine[0]]["connections"] >= 1 and kernels[mine[0]]["execution_state"] == "idle")
+        if ready:
+            return
+        assert time.monotonic() < deadline, f"{notebook}: no single idle, connected kernel: {sessions} {kernels}"
+        time.sleep(0.2)
 
 
 def wait_idle(panel: Locator, timeout_s: float = 120.0) -> None:
