@@ -7,8 +7,8 @@ build/e2e-screenshots/ after the run.
 from __future__ import annotations
 
 import json
-import re
 
+import nbformat
 import pytest
 from support.lab import CHROMIUM, SCREENSHOTS
 
@@ -18,6 +18,8 @@ pytest.importorskip("playwright", reason="browser test skipped: playwright is no
 
 from support.lab import (  # noqa: E402
     Lab,
+    border_colour,
+    cell_count,
     charts,
     code_cell,
     error_outputs,
@@ -35,47 +37,60 @@ MODULE = "01_active_users"
 CORRECT, NOT_YET = "✓ Correct", "Not yet"
 
 
+def cells_in(lab: Lab, notebook: str) -> int:
+    """How many cells the notebook file the server was given has."""
+    return len(nbformat.read(lab.root / notebook, as_version=4).cells)
+
+
 def test_the_tour_runs_in_jupyterlab_with_its_chart_and_checked_answers(lab: Lab, key: Key, page) -> None:
     panel = open_notebook(page, lab, "00_start_here.ipynb", "tour")
+    assert cell_count(panel) == cells_in(lab, "00_start_here.ipynb"), "JupyterLab left cells out of the page"
     run_all(page, panel)
     screenshot(page, "00_start_here")
+    screenshot(code_cell(panel, "by_hour"), "00_start_here_chart")
 
     assert error_outputs(panel) == []
     assert charts(code_cell(panel, "by_hour")) == 1
     # The practice check names the push_received mistake; the left-open `...` is not answered yet.
     assert feedback(panel) == [("dau_on_date", NOT_YET), ("dau_on_date", NOT_YET)]
-    practice = code_cell(panel, "practice=True").locator(".grader-outcome").inner_text()
-    assert any(f"Known mistake: {name}" in " ".join(practice.split()) for name in key.mistakes["dau_on_date"])
+    practice = " ".join(code_cell(panel, "practice=True").locator(".grader-outcome").inner_text().split())
+    assert any(f"Known mistake: {name}" in practice for name in key.mistakes["dau_on_date"])
 
 
 def test_module_01_gives_feedback_on_a_right_and_a_wrong_answer_typed_into_it(lab: Lab, key: Key, page) -> None:
-    panel = open_notebook(page, lab, f"{MODULE}.ipynb", "module01")
+    notebook = f"{MODULE}.ipynb"
+    panel = open_notebook(page, lab, notebook, "module01")
     run_all(page, panel)
     screenshot(page, f"{MODULE}_unanswered")
     assert feedback(panel) == [(question, NOT_YET) for question in key.questions]
     assert error_outputs(panel) == []
+    assert charts(panel) == 0
 
     # Right: the reference solution of dau_on_date, as a student would type it.
     right = code_cell(panel, 'check("dau_on_date"')
     replace_source(right, f'{key.solutions["dau_on_date"]}\ncheck("dau_on_date", dau_on_date)')
     run_cell(right, panel)
-    # Wrong: the reference chart with a centred mean, one of the mistakes the module registers.
+    screenshot(right, f"{MODULE}_right")
+    # Wrong: the reference chart with a centred mean, one of the mistakes the module registers. Its cell is the
+    # last one, where Shift+Enter would have added a cell.
     chart_code = key.solutions["dau_chart"]
     centred = chart_code.replace(".rolling(7).mean()", ".rolling(7, center=True).mean()")
     assert centred != chart_code, "the dau_chart solution changed: update this test's wrong answer"
     wrong = code_cell(panel, 'check("dau_chart"')
     replace_source(wrong, f'{key.solutions["dau_by_day"]}\n{centred}\ncheck("dau_chart", fig)')
     run_cell(wrong, panel)
-    screenshot(page, f"{MODULE}_answered")
+    screenshot(wrong, f"{MODULE}_wrong")
 
     assert error_outputs(panel) == []
+    assert cell_count(panel) == cells_in(lab, notebook)
     shown = dict(feedback(panel))
-    assert shown["dau_on_date"] == CORRECT
-    assert shown["dau_chart"] == NOT_YET
+    assert (shown["dau_on_date"], shown["dau_chart"]) == (CORRECT, NOT_YET)
+    assert border_colour(right.locator(".grader-outcome")) != border_colour(wrong.locator(".grader-outcome"))
     told = " ".join(wrong.locator(".grader-outcome").inner_text().split())
     centred_mistake = [name for name in key.mistakes["dau_chart"] if "center=True" in name]
     assert len(centred_mistake) == 1 and f"Known mistake: {centred_mistake[0]}" in told
-    assert charts(wrong) == 1
+    assert charts(wrong) == 1 and charts(panel) == 1
+    # The kernels recorded the attempts in the lab's own progress file, not the checkout's.
     progress = json.loads((lab.home / "progress.json").read_text())["modules"][MODULE]
     assert progress["dau_on_date"]["passed"] and not progress["dau_chart"]["passed"]
-    assert re.search(r"\.png$", str(next(SCREENSHOTS.glob("*.png"))))
+    assert (SCREENSHOTS / f"{MODULE}_wrong.png").stat().st_size > 0

@@ -12,7 +12,6 @@ import os
 import re
 import secrets
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -22,7 +21,7 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import psutil
 
@@ -56,11 +55,13 @@ class Lab:
     dataset: Path  # $SANDBOX_DB: a copy of the default dataset, with its answer keys beside it
     process: subprocess.Popen
 
-    def api(self, path: str) -> object:
-        """GET a REST endpoint of the server (e.g. "sessions"), decoded."""
-        request = urllib.request.Request(f"{self.url}/api/{path}", headers={"Authorization": f"token {self.token}"})
+    def api(self, path: str, method: str = "GET") -> Any:
+        """Call a REST endpoint of the server (e.g. GET "sessions"); the decoded answer, None when empty."""
+        request = urllib.request.Request(f"{self.url}/api/{path}", method=method,
+                                         headers={"Authorization": f"token {self.token}"})
         with urllib.request.urlopen(request, timeout=5) as response:
-            return json.load(response)
+            body = response.read()
+        return json.loads(body) if body else None
 
     def tree(self, notebook: str, workspace: str) -> str:
         """The URL opening `notebook` in a workspace of its own, so no tab restored from another one is in the page."""
@@ -122,14 +123,13 @@ def running_lab(base: Path, notebooks: list[Path], dataset: Path) -> Iterator[La
     if os.geteuid() == 0:
         command.append("--allow-root")  # Jupyter refuses root otherwise; CI containers are root
     log = (base / "lab.log").open("wb")
-    process = subprocess.Popen(command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT,
-                               start_new_session=True)  # its own process group: nothing it starts outlives it
+    process = subprocess.Popen(command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
     lab = Lab(f"http://127.0.0.1:{port}", token, root, Path(env["SANDBOX_HOME"]), dataset, process)
     try:
         wait_ready(lab, base / "lab.log")
         yield lab
     finally:
-        stop(process)
+        stop(lab)
         log.close()
 
 
@@ -153,25 +153,26 @@ def tail(log: Path, lines: int = 30) -> str:
     return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
 
 
-def stop(process: subprocess.Popen) -> None:
-    """Stop the server as Ctrl+C would (it shuts its kernels down), then kill whatever of its group is left."""
+def stop(lab: Lab) -> None:
+    """Shut the server down through its API (it stops its kernels first), then kill whatever of it is left.
+
+    Fails if a process it started outlived it: kernels run in sessions of their own, out of the server's group.
+    """
     try:
-        family = [process, *psutil.Process(process.pid).children(recursive=True)]
+        family = [psutil.Process(lab.process.pid), *psutil.Process(lab.process.pid).children(recursive=True)]
     except psutil.NoSuchProcess:
         family = []
-    process.send_signal(signal.SIGINT)
-    process.send_signal(signal.SIGINT)  # the second one skips Jupyter's "shut down? (y/n)" question
+    with contextlib.suppress(OSError):
+        lab.api("shutdown", method="POST")
     try:
-        process.wait(timeout=20)
+        lab.process.wait(timeout=20)
     except subprocess.TimeoutExpired:
-        pass
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
-    _, alive = psutil.wait_procs([p for p in family if isinstance(p, psutil.Process)], timeout=5)
-    for leftover in alive:  # a kernel that left the group: still ours
+        lab.process.kill()
+        lab.process.wait()
+    _, alive = psutil.wait_procs(family, timeout=10)
+    for leftover in alive:
         leftover.kill()
-    assert not alive, f"processes outlived jupyter lab: {[p.pid for p in alive]}"
+    assert not alive, f"processes outlived jupyter lab: {[(p.pid, p.name()) for p in alive]}"
 
 
 @contextlib.contextmanager
@@ -267,6 +268,16 @@ def run_cell(cell: Locator, panel: Locator) -> None:
     wait_idle(panel)
 
 
+def cell_count(panel: Locator) -> int:
+    """How many cells the notebook panel has in the page (all of them, unless JupyterLab left some out of view)."""
+    return panel.locator(".jp-Cell").count()
+
+
+def border_colour(box: Locator) -> str:
+    """The computed left-border colour of an element: a feedback box's verdict colour."""
+    return str(box.evaluate("b => getComputedStyle(b).borderLeftColor"))
+
+
 def feedback(panel: Locator) -> list[tuple[str, str]]:
     """Each feedback box shown, in order: (question id, status line), e.g. ('dau_on_date', 'Not yet')."""
     boxes = []
@@ -291,9 +302,9 @@ def charts(scope: Locator) -> int:
                for img in images.all())
 
 
-def screenshot(page: Page, name: str) -> Path:
-    """Save a full-page screenshot to the kept screenshots folder."""
+def screenshot(target: Page | Locator, name: str) -> Path:
+    """Save a screenshot of the page (as shown) or of one element (scrolled into view) to the kept folder."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    target.screenshot(path=str(path))
     return path
