@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 
 import pytest
-from support.lab import Lab, chromium, copy_dataset, running_lab
+from support.lab import SCREENSHOTS, Lab, chromium, copy_dataset, running_lab
 from support.modules import EXERCISES, ROOT
 
 import synth
@@ -36,6 +37,7 @@ def page(tmp_path_factory: pytest.TempPathFactory):
     """A page of headless Chromium with a fresh profile."""
     from playwright.sync_api import sync_playwright
 
+    shutil.rmtree(SCREENSHOTS, ignore_errors=True)  # only this run's screenshots
     with sync_playwright() as playwright, chromium(playwright, tmp_path_factory.mktemp("chromium")) as context:
         page = context.new_page()
         page.set_default_timeout(60_000)

@@ -1,20 +1,29 @@
 """End to end in a real browser: a student runs the tour and module 01 in JupyterLab and sees checked answers.
 
-Headless Debian Chromium driven by Playwright; skipped when either is missing. Screenshots stay in
-build/e2e-screenshots/ after the run.
+Headless Debian Chromium driven by Playwright; skipped when either is missing (failed instead under
+$SANDBOX_REQUIRE_BROWSER, as CI sets it). Screenshots stay in build/e2e-screenshots/ after the run.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import os
 
 import nbformat
 import pytest
 from support.lab import CHROMIUM, SCREENSHOTS
 
 if not CHROMIUM.is_file():
-    pytest.skip(f"browser test skipped: no Chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
-pytest.importorskip("playwright", reason="browser test skipped: playwright is not installed (make install)")
+    missing = f"no Chromium at {CHROMIUM} (apt-get install chromium)"
+elif importlib.util.find_spec("playwright") is None:
+    missing = "playwright is not installed (make install)"
+else:
+    missing = ""
+if missing and os.environ.get("SANDBOX_REQUIRE_BROWSER"):  # CI (.ci/run): a skipped browser test is a failure
+    pytest.fail(f"browser test cannot run: {missing}", pytrace=False)
+if missing:
+    pytest.skip(f"browser test skipped: {missing}", allow_module_level=True)
 
 from support.lab import (  # noqa: E402
     Lab,
@@ -66,8 +75,12 @@ def test_module_01_gives_feedback_on_a_right_and_a_wrong_answer_typed_into_it(la
     assert error_outputs(panel) == []
     assert charts(panel) == 0
 
-    # Right: the reference solution of dau_on_date, as a student would type it.
+    # A typo first: the traceback shows (so the error check below can see one), and goes with the fix.
     right = code_cell(panel, 'check("dau_on_date"')
+    replace_source(right, 'check("dau_on_date", dau_on_dat)')
+    run_cell(right, panel)
+    assert [error.splitlines()[-1] for error in error_outputs(panel)] == ["NameError: name 'dau_on_dat' is not defined"]
+    # Right: the reference solution of dau_on_date, as a student would type it.
     replace_source(right, f'{key.solutions["dau_on_date"]}\ncheck("dau_on_date", dau_on_date)')
     run_cell(right, panel)
     screenshot(right, f"{MODULE}_right")
