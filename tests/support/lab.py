@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import matplotlib
 import psutil
 
 from grader.paths import key_root
@@ -88,8 +89,6 @@ def copy_dataset(source: Path, folder: Path, module: str) -> Path:
 def lab_env(base: Path, dataset: Path) -> dict[str, str]:
     """The server's (and so its kernels') environment: every Jupyter, grader and cache folder under `base`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "SANDBOX_", "GRADER_"))}
-    import matplotlib
-
     folders = {"JUPYTER_CONFIG_DIR": "config", "JUPYTER_DATA_DIR": "data", "JUPYTER_RUNTIME_DIR": "runtime",
                "JUPYTERLAB_SETTINGS_DIR": "settings", "JUPYTERLAB_WORKSPACES_DIR": "workspaces",
                "IPYTHONDIR": "ipython", "SANDBOX_HOME": "home", "XDG_CACHE_HOME": "cache"}
@@ -136,14 +135,12 @@ def running_lab(base: Path, notebooks: list[Path], dataset: Path) -> Iterator[La
 def wait_ready(lab: Lab, log: Path) -> None:
     """Return once the server answers its status API; fail with the log's end if it exits or takes too long."""
     deadline = time.monotonic() + READY_S
-    request = urllib.request.Request(f"{lab.url}/api/status", headers={"Authorization": f"token {lab.token}"})
     while time.monotonic() < deadline:
         if lab.process.poll() is not None:
             raise AssertionError(f"jupyter lab exited with {lab.process.returncode}:\n{tail(log)}")
-        with contextlib.suppress(urllib.error.URLError, ConnectionError):
-            with urllib.request.urlopen(request, timeout=2) as response:
-                if response.status == 200:
-                    return
+        with contextlib.suppress(OSError):  # refused until it listens
+            lab.api("status")
+            return
         time.sleep(0.2)
     raise AssertionError(f"jupyter lab did not answer within {READY_S:.0f} s:\n{tail(log)}")
 
@@ -209,8 +206,13 @@ def wait_kernel(lab: Lab, notebook: str, timeout_s: float = 60.0) -> None:
     Opening a notebook can start a second kernel and shut the first down: a run sent to the first would be lost.
     """
     deadline = time.monotonic() + timeout_s
+    sessions: list[dict] = []
+    kernels: dict[str, dict] = {}
     while True:
-        sessions, kernels = lab.api("sessions"), {k["id"]: k for k in lab.api("kernels")}
+        try:
+            sessions, kernels = lab.api("sessions"), {k["id"]: k for k in lab.api("kernels")}
+        except urllib.error.HTTPError:  # jupyter_server fails to list a kernel still starting: ask again
+            sessions, kernels = [], {}
         mine = [s["kernel"]["id"] for s in sessions if s["path"] == notebook]
         ready = (len(mine) == 1 and set(kernels) == {s["kernel"]["id"] for s in sessions}
                  and kernels[mine[0]]["connections"] >= 1 and kernels[mine[0]]["execution_state"] == "idle")
