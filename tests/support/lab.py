@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import matplotlib
+import nbformat
 import psutil
 
 from grader.paths import key_root
@@ -42,6 +43,7 @@ SCREENSHOTS = ROOT / "build" / "e2e-screenshots"  # git-ignored; kept after the 
 READY_S = 60.0
 # User settings a fresh JupyterLab would otherwise ask about in pop-ups over the notebook.
 SETTINGS = {"@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false"}}
+PAGE_CONFIG = {"buildCheck": False, "buildAvailable": False}
 STDERR_MIME = "application/vnd.jupyter.stderr"
 
 
@@ -98,10 +100,11 @@ def lab_env(base: Path, dataset: Path) -> dict[str, str]:
     return env
 
 
-def write_settings(folder: Path) -> None:
-    """JupyterLab user settings that keep pop-ups off the page."""
-    for name, values in SETTINGS.items():
-        path = folder / name
+def write_settings(env: dict[str, str]) -> None:
+    """JupyterLab settings that keep pop-ups off the page and spare the CPU a check for a build nobody runs."""
+    files = {Path(env["JUPYTERLAB_SETTINGS_DIR"], name): values for name, values in SETTINGS.items()}
+    files[Path(env["JUPYTER_CONFIG_DIR"], "labconfig", "page_config.json")] = PAGE_CONFIG
+    for path, values in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(values))
 
@@ -114,7 +117,7 @@ def running_lab(base: Path, notebooks: list[Path], dataset: Path) -> Iterator[La
     for notebook in notebooks:
         shutil.copy(notebook, root / notebook.name)
     env = lab_env(base, dataset)
-    write_settings(Path(env["JUPYTERLAB_SETTINGS_DIR"]))
+    write_settings(env)
     port, token = free_port(), secrets.token_hex(16)
     command = [str(Path(sys.executable).parent / "jupyter-lab"), "--no-browser", "--ServerApp.ip=127.0.0.1",
                f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
@@ -190,11 +193,17 @@ def notebook_panel(page: Page) -> Locator:
     return page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
 
 
-def open_notebook(page: Page, lab: Lab, notebook: str, workspace: str) -> Locator:
-    """Open a notebook in a workspace of its own and wait until its one kernel is connected and idle; its panel."""
+def open_notebook(page: Page, lab: Lab, notebook: str, workspace: str, timeout_s: float = 60.0) -> Locator:
+    """Open a notebook in a workspace of its own; its panel, once every cell is in the page and its one kernel is
+    connected and idle."""
     page.goto(lab.tree(notebook, workspace))
     panel = notebook_panel(page)
     panel.locator(".jp-Cell").first.wait_for()
+    cells = len(nbformat.read(lab.root / notebook, as_version=4).cells)
+    deadline = time.monotonic() + timeout_s
+    while cell_count(panel) < cells:  # JupyterLab adds cells to the page a batch at a time
+        assert time.monotonic() < deadline, f"{notebook}: {cell_count(panel)} of its {cells} cells in the page"
+        time.sleep(0.1)
     wait_kernel(lab, notebook)
     wait_idle(panel)
     return panel
