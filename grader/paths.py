@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
-import sys
 import tempfile
 from pathlib import Path
+
+from synth import portable
 
 SOLUTIONS_ENV = "SANDBOX_SOLUTIONS"  # folder of solution notebooks (tests point it at fixture modules)
 HOME_ENV = "SANDBOX_HOME"  # folder for local state such as progress.json
@@ -50,9 +51,9 @@ def user_cache_root() -> Path:
     ~/Library/Caches on macOS and ~/.cache elsewhere (the places platformdirs uses)."""
     if os.environ.get("XDG_CACHE_HOME"):
         return Path(os.environ["XDG_CACHE_HOME"])
-    if os.name == "nt":
+    if portable.WINDOWS:
         return Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-    if sys.platform == "darwin":
+    if portable.MACOS:
         return Path.home() / "Library" / "Caches"
     return Path.home() / ".cache"
 

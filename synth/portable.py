@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from multiprocessing.context import BaseContext
 from typing import Any, Protocol
 
+WINDOWS = os.name == "nt"  # read through the module (portable.WINDOWS), so tests can simulate the platform
+MACOS = sys.platform == "darwin"
 # Windows API constants (winnt.h, winerror.h, minwinbase.h).
 PROCESS_QUERY_LIMITED_INFORMATION = 0x1000
 ERROR_ACCESS_DENIED = 5
@@ -71,7 +73,7 @@ def _windows_pid_alive(pid: int) -> bool:
 
 def pid_alive(pid: int) -> bool:
     """Whether process `pid` is running, on any platform; a process we may not signal counts as alive."""
-    if os.name == "nt":
+    if WINDOWS:
         return _windows_pid_alive(pid)
     try:
         os.kill(pid, 0)  # POSIX: signal 0 checks existence and delivers nothing

@@ -27,7 +27,7 @@ import pyarrow as pa
 from tqdm import tqdm
 
 import synth
-from synth import schema
+from synth import portable, schema
 from synth.config import Config
 from synth.dataset import DatasetError, one, truth_path
 from synth.portable import pid_alive, start_context
@@ -122,7 +122,7 @@ def _read_files(paths: Mapping[str, str]) -> dict[str, pa.Table]:
     Windows cannot delete a mapped file, so there the tables are read into memory first."""
     tables = {}
     for name, path in paths.items():
-        with pa.OSFile(path) if os.name == "nt" else pa.memory_map(path) as source:
+        with pa.OSFile(path) if portable.WINDOWS else pa.memory_map(path) as source:
             tables[name] = pa.ipc.open_stream(source).read_all()
         os.unlink(path)
     return tables
@@ -376,7 +376,7 @@ def _write(config: Config, blocks: Iterator[dict[str, pa.Table]], path: Path, tr
 def _commit(moves: list[tuple[Path, Path]]) -> None:
     """Rename each finished temp file onto its final name; the last (the dataset) is the commit: once it is in
     place, the truth beside it is its own."""
-    if os.name != "nt":
+    if not portable.WINDOWS:
         for temp, final in moves:
             os.replace(temp, final)  # atomic: open connections keep reading the old file
         return
