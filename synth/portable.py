@@ -8,8 +8,10 @@ import io
 import multiprocessing
 import os
 import sys
+import time
 from collections.abc import Sequence
 from multiprocessing.context import BaseContext
+from pathlib import Path
 from typing import Any, Protocol
 
 WINDOWS = os.name == "nt"  # read through the module (portable.WINDOWS), so tests can simulate the platform
@@ -18,6 +20,7 @@ MACOS = sys.platform == "darwin"
 PROCESS_QUERY_LIMITED_INFORMATION = 0x1000
 ERROR_ACCESS_DENIED = 5
 STILL_ACTIVE = 259
+REPLACE_TRIES = 20  # x 50 ms: a reader holds a small file for milliseconds
 
 
 def start_context(preload: Sequence[str] = ()) -> BaseContext:
@@ -82,6 +85,19 @@ def pid_alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def replace(source: Path, target: Path, tries: int = REPLACE_TRIES, pause_s: float = 0.05) -> None:
+    """os.replace, which on Windows fails while another process has `target` open: there it tries again for a
+    moment (another notebook's kernel reading the file briefly), then gives up with the last error."""
+    for attempt in range(tries if WINDOWS else 1):
+        try:
+            os.replace(source, target)
+            return
+        except PermissionError:
+            if attempt + 1 >= (tries if WINDOWS else 1):
+                raise
+            time.sleep(pause_s)
 
 
 def printable_console(streams: Sequence[Any] | None = None) -> None:
