@@ -124,7 +124,12 @@ def _read_files(paths: Mapping[str, str]) -> dict[str, pa.Table]:
     for name, path in paths.items():
         with pa.OSFile(path) if portable.WINDOWS else pa.memory_map(path) as source:
             tables[name] = pa.ipc.open_stream(source).read_all()
-        os.unlink(path)
+        try:
+            os.unlink(path)
+        except PermissionError:
+            if not portable.WINDOWS:
+                raise
+            # A virus scanner may hold a new file for a moment; the folder is removed with it at the end.
     return tables
 
 
