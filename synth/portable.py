@@ -4,6 +4,7 @@ falls back where it does not; tests simulate the absence (tests/synth/test_porta
 
 from __future__ import annotations
 
+import functools
 import io
 import multiprocessing
 import os
@@ -44,6 +45,7 @@ class Kernel32(Protocol):
     def CloseHandle(self, handle: Any) -> int: ...  # noqa: N802
 
 
+@functools.cache  # a build's workers probe their parent twice a second
 def _kernel32() -> tuple[Kernel32, Any]:
     """Windows' kernel32 with typed handles (a 64-bit HANDLE must not be cut to an int), and its last error."""
     import ctypes
