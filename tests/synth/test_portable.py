@@ -262,12 +262,14 @@ def test_synth_build_says_in_one_line_which_file_is_open(
     old_pair: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
 ) -> None:
     simulate_windows(monkeypatch)
+    before = {p.name: file_digest(p) for p in old_pair.parent.iterdir()}
     open_elsewhere(monkeypatch, old_pair)
     code = main(["build", "--scale", "tiny", "--seed", "3", "--out", str(old_pair), "--no-progress"])
     err = capsys.readouterr().err
     assert code == 2
     assert err.startswith(f"synth build: cannot replace {old_pair}: another program has it open")
     assert err.count("\n") == 1 and "Traceback" not in err
+    assert {p.name: file_digest(p) for p in old_pair.parent.iterdir()} == before
 
 
 def test_a_posix_build_never_moves_the_old_dataset_aside(
