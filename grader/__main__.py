@@ -4,4 +4,6 @@ import sys
 
 from grader.cli import main
 
-sys.exit(main())
+# Guarded like synth's: a process started by spawn (Windows) re-imports the main module.
+if __name__ == "__main__":
+    sys.exit(main())

@@ -8,13 +8,14 @@ from pathlib import Path
 
 from grader.paths import GraderError
 from synth.cli import closed_pipe
+from synth.portable import printable_console
 
 DESCRIPTION = """\
 Exercises for the Product Metrics Sandbox.
 
-Students: `make lab` (or `.venv/bin/grader workspace`) copies the notebooks into my-work/, your own copies; open
-one there, replace each `...` with your answer and run its check(...) cell; `make progress`
-(`.venv/bin/grader progress`) lists the questions you have passed.
+Students: `python -m grader workspace` (which `make lab` runs) copies the notebooks into my-work/, your own
+copies; open one there, replace each `...` with your answer and run its check(...) cell; `python -m grader
+progress` (or `make progress`) lists the questions you have passed.
 Authors: write solutions/NN_topic.ipynb (see docs/authoring.md), then `grader build` writes the exercise and
 `grader key` runs the solution on a dataset to store its answer key (check() also does this on first use).
 """
@@ -120,7 +121,8 @@ def parser() -> argparse.ArgumentParser:
                                        "answers and known mistakes beside it (<dataset>.key/<module>/), stamped "
                                        "with the dataset checksum. Current keys are reused. Where the dataset's "
                                        "folder is not writable (a shared dataset), keys go to your own cache "
-                                       "($XDG_CACHE_HOME or ~/.cache, product-metrics-sandbox/keys/); an "
+                                       "(product-metrics-sandbox/keys/ in ~/.cache, $XDG_CACHE_HOME, "
+                                       "~/Library/Caches on macOS or %LOCALAPPDATA% on Windows); an "
                                        "instructor prebuilds keys for a shared dataset with --dataset PATH.")
     key.add_argument("modules", nargs="*", metavar="MODULE", help="module names (default: every solution)")
     key.add_argument("--dataset", "--db", dest="db", type=Path, metavar="PATH",
@@ -171,6 +173,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; problems print one line and exit 2."""
+    printable_console()
     args = parser().parse_args(argv)
     try:
         code = args.run(args)

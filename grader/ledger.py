@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.paths import GraderError, home_dir
+from synth.portable import replace
 
 FORMAT = 1
 
@@ -46,7 +47,11 @@ def _save(data: dict[str, Any], path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     temp.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    os.replace(temp, path)
+    try:
+        replace(temp, path)  # on Windows, waits out another kernel reading the file
+    except OSError:
+        temp.unlink(missing_ok=True)
+        raise
 
 
 def record(

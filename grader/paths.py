@@ -6,11 +6,12 @@ import os
 import tempfile
 from pathlib import Path
 
+from synth import portable
 from synth.dataset import PROJECT_ROOT
 
 SOLUTIONS_ENV = "SANDBOX_SOLUTIONS"  # folder of solution notebooks (tests point it at fixture modules)
 HOME_ENV = "SANDBOX_HOME"  # folder for local state such as progress.json
-CACHE_NAME = "product-metrics-sandbox"  # this user's cache folder: ~/.cache/<CACHE_NAME> or $XDG_CACHE_HOME/...
+CACHE_NAME = "product-metrics-sandbox"  # this user's cache folder, in the platform's cache place (cache_dir)
 
 
 class GraderError(Exception):
@@ -66,9 +67,21 @@ def key_root(dataset: Path) -> Path:
     return dataset.with_suffix(".key")
 
 
+def user_cache_root() -> Path:
+    """Where this platform keeps users' caches: $XDG_CACHE_HOME if set, else %LOCALAPPDATA% on Windows,
+    ~/Library/Caches on macOS and ~/.cache elsewhere (the places platformdirs uses)."""
+    if os.environ.get("XDG_CACHE_HOME"):
+        return Path(os.environ["XDG_CACHE_HOME"])
+    if portable.WINDOWS:
+        return Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+    if portable.MACOS:
+        return Path.home() / "Library" / "Caches"
+    return Path.home() / ".cache"
+
+
 def cache_dir() -> Path:
-    """This user's cache: $XDG_CACHE_HOME/product-metrics-sandbox, else ~/.cache/product-metrics-sandbox."""
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / CACHE_NAME
+    """This user's cache: product-metrics-sandbox/ in the platform's cache folder (user_cache_root)."""
+    return user_cache_root() / CACHE_NAME
 
 
 def user_key_root(dataset: Path, checksum: str) -> Path:

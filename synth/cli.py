@@ -12,6 +12,7 @@ from typing import NoReturn
 from synth import schema
 from synth.config import DEFAULT_SCALE, DEFAULT_SEED, SCALES, config_for
 from synth.dataset import ENV_VAR, DatasetError, connect, dataset_path, info
+from synth.portable import printable_console
 
 USAGE_ERROR = 2
 
@@ -220,6 +221,7 @@ def closed_pipe() -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the `synth` command line; returns the exit code."""
+    printable_console()
     try:
         args = _parser().parse_args(argv)
     except SystemExit as exc:  # --help, or a usage error already reported in one line

@@ -42,7 +42,7 @@ def truth_path(path: str | os.PathLike[str]) -> Path:
 
 def _missing_message(p: Path, path: str | os.PathLike[str] | None) -> str:
     if path is None and not os.environ.get(ENV_VAR):
-        return f"no dataset at {p}: run `make data` or `synth build` to create it"
+        return f"no dataset at {p}: run `python -m synth build` (or `make data`) to create it"
     source = "given path" if path is not None else f"${ENV_VAR}"
     return f"no dataset at {p} ({source}): build it with `synth build --out {p}` or give an existing file"
 

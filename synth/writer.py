@@ -6,12 +6,12 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import multiprocessing
 import os
 import secrets
 import shutil
 import signal
 import sys
+import tempfile
 import threading
 import time
 from collections import defaultdict, deque
@@ -28,8 +28,9 @@ import pyarrow as pa
 from tqdm import tqdm
 
 import synth
-from synth import schema
-from synth.dataset import one, truth_path
+from synth import portable, schema
+from synth.dataset import DatasetError, one, truth_path
+from synth.portable import pid_alive, start_context
 
 if TYPE_CHECKING:
     from synth.config import Config
@@ -37,7 +38,8 @@ if TYPE_CHECKING:
 TRUTH_PREFIX = "truth."
 TALLY = "truth.tally"  # per-block counts of the plants, summed over blocks into planted_effects
 TEMP_MARK = ".tmp-"
-SHM = Path("/dev/shm")
+ASIDE = ".old"  # suffix of a temp name: where Windows builds move the previous file before renaming onto it
+SHM = Path("/dev/shm")  # Linux's RAM-backed folder; elsewhere blocks go through the temp folder
 SHM_MIN_FREE = 2 << 30  # bytes; blocks in flight take a few hundred MB at most
 EXCHANGE_PREFIX = "synth-build-"
 WRITER_MEMORY = "1GB"  # DuckDB's buffer pool in the writing process
@@ -51,43 +53,41 @@ def temp_path(out: Path, pid: int | None = None) -> Path:
     return out.parent / f".{out.name}{TEMP_MARK}{os.getpid() if pid is None else pid}"
 
 
+class DatasetBusy(DatasetError):
+    """Windows cannot replace a dataset another process has open; the message names the fix."""
+
+
 def _remove(path: Path) -> None:
-    """Delete a database file with its write-ahead log and spill folder."""
-    for p in (path, path.with_name(path.name + ".wal")):
+    """Delete a database file with its write-ahead log, spill folder and set-aside predecessor."""
+    for p in (path, path.with_name(path.name + ".wal"), path.with_name(path.name + ASIDE)):
         p.unlink(missing_ok=True)
     shutil.rmtree(path.with_name(path.name + ".tmp"), ignore_errors=True)
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _remove_stale_temps(out: Path) -> None:
     """Delete temp files left by builds that were killed (their process is gone)."""
     for p in out.parent.glob(f".{out.name}{TEMP_MARK}*"):
         pid = p.name.rsplit(TEMP_MARK, 1)[1].split(".", 1)[0]
-        if pid.isdigit() and not _pid_alive(int(pid)):
+        if pid.isdigit() and not pid_alive(int(pid)):
             _remove(temp_path(out, int(pid)))
 
 
+def _exchange_base() -> Path:
+    """Where exchange folders go: RAM-backed /dev/shm where it exists and is writable, else the temp folder."""
+    return SHM if SHM.is_dir() and os.access(SHM, os.W_OK) else Path(tempfile.gettempdir())
+
+
 def _exchange_dir() -> Path | None:
-    """A fresh RAM-backed folder for handing blocks from workers to the parent, if the machine has room.
-    Only its name: the workers create it, so a build killed before they started leaves nothing behind."""
-    if not (SHM.is_dir() and os.access(SHM, os.W_OK)):
-        return None
-    for stale in SHM.glob(f"{EXCHANGE_PREFIX}*"):
+    """A fresh folder for handing blocks from workers to the parent, if the machine has room (else None: blocks
+    are pickled). Only its name: the workers create it, so a build killed before they started leaves nothing."""
+    base = _exchange_base()
+    for stale in base.glob(f"{EXCHANGE_PREFIX}*"):
         pid = stale.name.removeprefix(EXCHANGE_PREFIX).split("-", 1)[0]
-        if pid.isdigit() and not _pid_alive(int(pid)):
+        if pid.isdigit() and not pid_alive(int(pid)):
             shutil.rmtree(stale, ignore_errors=True)
-    if shutil.disk_usage(SHM).free < SHM_MIN_FREE:
+    if not os.access(base, os.W_OK) or shutil.disk_usage(base).free < SHM_MIN_FREE:
         return None
-    return SHM / f"{EXCHANGE_PREFIX}{os.getpid()}-{secrets.token_hex(6)}"
+    return base / f"{EXCHANGE_PREFIX}{os.getpid()}-{secrets.token_hex(6)}"
 
 
 def _init_worker(parent: int, folder: Path | None) -> None:
@@ -98,7 +98,7 @@ def _init_worker(parent: int, folder: Path | None) -> None:
         folder.mkdir(mode=0o700, exist_ok=True)  # before the watch starts, which removes it
 
     def watch() -> None:
-        while _pid_alive(parent):
+        while pid_alive(parent):
             time.sleep(0.5)
         if folder is not None:
             shutil.rmtree(folder, ignore_errors=True)
@@ -121,12 +121,18 @@ def _simulate_to_files(config: Config, block: int, folder: Path) -> dict[str, st
 
 
 def _read_files(paths: Mapping[str, str]) -> dict[str, pa.Table]:
-    """Parent side: memory-map a block's tables (no copy); the files go, the mappings live with the tables."""
+    """Parent side: memory-map a block's tables (no copy); the files go, the mappings live with the tables.
+    Windows cannot delete a mapped file, so there the tables are read into memory first."""
     tables = {}
     for name, path in paths.items():
-        with pa.memory_map(path) as source:
+        with pa.OSFile(path) if portable.WINDOWS else pa.memory_map(path) as source:
             tables[name] = pa.ipc.open_stream(source).read_all()
-        os.unlink(path)
+        try:
+            os.unlink(path)
+        except PermissionError:
+            if not portable.WINDOWS:
+                raise
+            # A virus scanner may hold a new file for a moment; the folder is removed with it at the end.
     return tables
 
 
@@ -142,11 +148,10 @@ def _simulated_blocks(config: Config, workers: int, check: Callable[[], None]
     if workers <= 1:
         yield (simulate_block(config, block) for block in range(n))
         return
-    # forkserver: workers never inherit the parent's DuckDB or Arrow threads. A dead worker raises
-    # BrokenProcessPool here instead of hanging the build.
-    ctx = multiprocessing.get_context("forkserver")
-    # pandas too: pyarrow imports it on first use, which would cost every worker most of a second.
-    ctx.set_forkserver_preload(["pandas", "synth.writer", "synth.simulate"])
+    # forkserver (spawn on Windows): workers never inherit the parent's DuckDB or Arrow threads. A dead worker
+    # raises BrokenProcessPool here instead of hanging the build. pandas is preloaded too: pyarrow imports it on
+    # first use, which would cost every worker most of a second.
+    ctx = start_context(["pandas", "synth.writer", "synth.simulate"])
     folder = _exchange_dir()
     pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
                                initargs=(os.getpid(), folder))
@@ -373,6 +378,34 @@ def _write(config: Config, blocks: Iterator[dict[str, pa.Table]], path: Path, tr
     return meta
 
 
+def _commit(moves: list[tuple[Path, Path]]) -> None:
+    """Rename each finished temp file onto its final name; the last (the dataset) is the commit: once it is in
+    place, the truth beside it is its own."""
+    if not portable.WINDOWS:
+        for temp, final in moves:
+            os.replace(temp, final)  # atomic: open connections keep reading the old file
+        return
+    # Windows cannot rename over a file another process has open (a notebook's connection): move the old files
+    # aside first, so that a file in use stops the build before anything has changed.
+    aside: list[tuple[Path, Path]] = []
+    for temp, final in reversed(moves):
+        if final.exists():
+            old = temp.with_name(temp.name + ASIDE)
+            try:
+                os.replace(final, old)
+            except PermissionError:
+                for back, place in reversed(aside):
+                    os.replace(back, place)
+                raise DatasetBusy(f"cannot replace {final}: another program has it open (a notebook's kernel, a "
+                                  "DuckDB shell) and Windows cannot replace an open file; shut that kernel down "
+                                  "(Kernel > Shut Down Kernel) and build again") from None
+            aside.append((old, final))
+    for temp, final in moves:
+        os.replace(temp, final)
+    for old, _ in aside:
+        old.unlink()
+
+
 def build(config: Config, out: Path, workers: int = 1, progress: bool = True) -> dict[str, str]:
     """Simulate `config` into the DuckDB file `out` and its truth file, atomically; returns dataset_info."""
     out = Path(out)
@@ -385,9 +418,7 @@ def build(config: Config, out: Path, workers: int = 1, progress: bool = True) ->
             with _simulated_blocks(config, workers, check) as blocks:
                 meta = _write(config, blocks, tmp, tmp_truth, progress, check)
             check()
-            # The dataset's rename is the commit: once it is in place, the truth beside it is its own.
-            os.replace(tmp_truth, truth)
-            os.replace(tmp, out)
+            _commit([(tmp_truth, truth), (tmp, out)])
     except BaseException:
         _remove(tmp)
         _remove(tmp_truth)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from grader.grade import SECRET_ENV
 from grader.grade.settings import default
+from grader.paths import GraderError
 
 DESCRIPTION = f"""\
 Grade a class: run every submitted notebook of a module on a hidden dataset of its own, compare the answers with
@@ -31,6 +32,11 @@ grades.csv is never overwritten: --resume grades only the submissions it does no
 
 
 def _run(args: argparse.Namespace) -> int:
+    if not sys.platform.startswith("linux"):
+        # Checked before run.py is imported: its confinement calls Linux system calls by number.
+        raise GraderError(f"grading a class needs Linux (student code is confined with Landlock and seccomp), not "
+                          f"{sys.platform}; grade on a Linux machine or VM, in WSL on Windows, or on Gradescope "
+                          "(grader gradescope)")
     from grader.grade.run import GradingFailed, grade
     from grader.grade.settings import Settings
 

@@ -110,3 +110,55 @@ def test_cli_progress_counts_a_modules_unchecked_questions_from_its_answer_key(s
     assert out.startswith(f"90_fixture_sql: 1 of {len(questions)} questions passed\n")
     assert all(f"  {q}" in out for q in questions[1:]) and out.count("not checked yet") == len(questions) - 1
     assert repr(grader.progress("90_fixture_sql")).splitlines()[0] == out.splitlines()[0]
+
+
+def reader_holds_the_file(monkeypatch, calls: int | None) -> list[str]:
+    """Windows' answer to replacing a file another kernel is reading, for the first `calls` tries (None: all)."""
+    import os
+
+    from synth import portable
+
+    real, tries = os.replace, []
+
+    def replace(source, target):
+        tries.append(str(target))
+        if calls is None or len(tries) <= calls:
+            raise PermissionError(13, "The process cannot access the file because it is being used by another "
+                                      "process")
+        real(source, target)
+
+    monkeypatch.setattr(portable, "WINDOWS", True)
+    monkeypatch.setattr(os, "replace", replace)
+    monkeypatch.setattr(portable.time, "sleep", lambda s: None)
+    return tries
+
+
+def test_on_windows_progress_waits_for_another_kernel_reading_the_file(sandbox, monkeypatch):
+    record("01_active_users", "dau", False, 0.5, 1.0, now=T1)
+    tries = reader_holds_the_file(monkeypatch, calls=3)
+    record("01_active_users", "dau", True, 1.0, 1.0, now=T2)
+    assert len(tries) == 4
+    assert load_progress()["modules"]["01_active_users"]["dau"]["attempts"] == 2
+    assert [p.name for p in sandbox.iterdir()] == ["progress.json"]
+
+
+def test_on_windows_a_file_held_for_good_is_reported_and_no_temporary_file_left(sandbox, monkeypatch):
+    from synth.portable import REPLACE_TRIES
+
+    record("01_active_users", "dau", False, 0.5, 1.0, now=T1)
+    tries = reader_holds_the_file(monkeypatch, calls=None)
+    with pytest.raises(PermissionError):
+        record("01_active_users", "dau", True, 1.0, 1.0, now=T2)
+    assert len(tries) == REPLACE_TRIES
+    assert load_progress()["modules"]["01_active_users"]["dau"]["attempts"] == 1
+    assert [p.name for p in sandbox.iterdir()] == ["progress.json"]
+
+
+def test_on_linux_a_refused_replace_is_not_retried(sandbox, monkeypatch):
+    from synth import portable
+
+    tries = reader_holds_the_file(monkeypatch, calls=None)
+    monkeypatch.setattr(portable, "WINDOWS", False)
+    with pytest.raises(PermissionError):
+        record("01_active_users", "dau", True, 1.0, 1.0, now=T2)
+    assert len(tries) == 1

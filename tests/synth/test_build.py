@@ -305,7 +305,7 @@ def test_connect_follows_sandbox_db(blocked_dataset: Path, monkeypatch: pytest.M
 def test_missing_default_dataset_says_how_to_build_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SANDBOX_DB", raising=False)
     monkeypatch.setattr(synth.dataset, "DEFAULT_PATH", tmp_path / "clipstream.duckdb")
-    with pytest.raises(DatasetError, match=r"run `make data` or `synth build`"):
+    with pytest.raises(DatasetError, match=r"run `python -m synth build` \(or `make data`\)"):
         synth.connect()
 
 

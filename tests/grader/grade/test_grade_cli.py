@@ -285,3 +285,27 @@ def test_a_full_disk_while_setting_up_one_notebook_is_its_error_row_and_the_batc
     got = {r["student"]: (r["status"], r["score"]) for r in rows(tmp_path / "out")}
     assert got == {"alice": ("error", "0"), "bob": ("graded", "4")}
     assert "No space left on device" in rows(tmp_path / "out")[0]["reason"]
+
+
+@pytest.mark.parametrize("platform", ["darwin", "win32"])
+def test_grading_on_macos_or_windows_refuses_in_one_line_before_anything_runs(tmp_path, monkeypatch, platform):
+    import sys
+
+    class Refused(Exception):
+        pass
+
+    def no_run(*args, **kwargs):
+        raise Refused("grading started on a platform without Landlock or seccomp")
+
+    import grader.grade.run
+
+    monkeypatch.setattr(grader.grade.run, "grade", no_run)
+    monkeypatch.setattr(sys, "platform", platform)
+    submissions = tmp_path / "class"
+    submissions.mkdir()
+    code, out, err = grade(str(submissions), "--module", MODULE, "--out", str(tmp_path / "out"), "--unsafe")
+    assert (code, out) == (2, "")
+    assert err == (f"grader grade: grading a class needs Linux (student code is confined with Landlock and seccomp), "
+                   f"not {platform}; grade on a Linux machine or VM, in WSL on Windows, or on Gradescope "
+                   "(grader gradescope)\n")
+    assert not (tmp_path / "out").exists()
