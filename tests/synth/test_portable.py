@@ -78,11 +78,12 @@ def simulate_windows(monkeypatch: pytest.MonkeyPatch, kernel32: FakeKernel32 | N
     return kernel32
 
 
-def without_shm(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    """No /dev/shm (macOS, Windows); the temp folder is a private one, so what a build leaves there shows."""
+@pytest.fixture
+def without_shm(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """No /dev/shm (macOS, Windows); the temp folder is a private one, so what a build leaves there shows. Its path
+    is short: forkserver's socket lives there, and an AF_UNIX path holds 107 bytes."""
     monkeypatch.setattr(writer, "SHM", tmp_path / "no-dev-shm")
-    temp = tmp_path / "temp"
-    temp.mkdir()
+    temp = tmp_path_factory.mktemp("t")
     monkeypatch.setattr(tempfile, "tempdir", str(temp))
     return temp
 
@@ -169,8 +170,9 @@ def test_on_windows_a_process_whose_exit_code_cannot_be_read_counts_as_alive(mon
 @pytest.mark.parametrize("platform", ["macos", "windows"])
 def test_a_build_where_forkserver_or_dev_shm_is_missing_gives_the_same_data(
     blocked_dataset: Path, blocked_config: Config, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, platform: str,
+    without_shm: Path,
 ) -> None:
-    temp = without_shm(monkeypatch, tmp_path)
+    temp = without_shm
     held: list[str] = []
     if platform == "windows":
         simulate_windows(monkeypatch)
