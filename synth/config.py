@@ -177,6 +177,13 @@ class Surveys:
 
 
 @dataclass(frozen=True)
+class Comments:
+    """Survey respondents' free-text comments (synth.plant.shared.comments), written for their coded theme."""
+
+    typo_rate: float = 0.03  # chance that a word of four letters or more is misspelt
+
+
+@dataclass(frozen=True)
 class CohortQuality:
     """Paid-social signups of the paid-acquisition bursts (Config.paid_bursts) retain worse than others."""
 
@@ -328,6 +335,7 @@ class Config:
     engagement_drop: EngagementDrop = EngagementDrop()
     feature_friction: FeatureFriction = FeatureFriction()
     surveys: Surveys = Surveys()
+    comments: Comments = Comments()
     cohort_quality: CohortQuality = CohortQuality()
     soft_launch: SoftLaunch = SoftLaunch()
     novelty_test: NoveltyTest = NoveltyTest()
