@@ -20,6 +20,7 @@ from synth.plant.novelty_test import Params as NoveltyTest
 from synth.plant.outage import Params as Outage
 from synth.plant.promotion import Params as Promotion
 from synth.plant.retries import Params as Retries
+from synth.plant.shared.comments import Params as Comments
 from synth.plant.simpson import Params as Simpson
 from synth.plant.soft_launch import Params as SoftLaunch
 from synth.plant.surveys import Params as Surveys
@@ -145,6 +146,7 @@ class Config:
     # these fields is the order the hooks run in within each stage (PLANT_NAMES): changes to the world first, then
     # the corruption of its record.
     disabled: frozenset[str] = frozenset()  # planted phenomena left out (PLANT_NAMES)
+    comments: Comments = Comments()  # survey comments' text (synth/plant/shared/comments.py), not a plant
     cohort_quality: CohortQuality = _plant(CohortQuality)
     bots: Bots = _plant(Bots)
     engagement_drop: EngagementDrop = _plant(EngagementDrop)

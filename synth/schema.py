@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from synth.world import geography, releases
 
-SCHEMA_VERSION = 2  # 2: country and app_version are ENUMs
+SCHEMA_VERSION = 3  # 2: country and app_version are ENUMs; 3: surveys.comment
 
 EVENT_NAMES = (
     "app_open", "video_view", "like", "comment", "share", "follow", "search",
@@ -202,7 +202,9 @@ SURVEYS = Table(
         Column("responded_ts", "TIMESTAMP", "When the user answered, UTC.", True),
         Column("csat", "TINYINT", "Satisfaction, 1 (very unsatisfied) to 5 (very satisfied).", True),
         Column("nps", "TINYINT", "Likelihood to recommend, 0 to 10.", True),
-        Column("theme", "VARCHAR", "Main theme of the free-text comment, coded.", True),
+        Column("theme", "VARCHAR", "Main theme of the free-text comment, coded by a researcher who read it.", True),
+        Column("comment", "VARCHAR", "The respondent's free-text comment as typed (typos included); NULL when "
+               "there is none.", True),
     ),
 )
 

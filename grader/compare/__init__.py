@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -30,6 +31,9 @@ def _repeats(kind: Kind, got: Any, variant: Any, truth: float | None) -> bool:
     """Whether a wrong answer is the known mistake `variant` (a sentence repeats one of its wrong numbers)."""
     if isinstance(kind, Statement):
         return statements.repeats_mistake(kind, got, variant)
+    if isinstance(kind, Interval) and kind.must_cover == "truth":
+        # a wrong interval misses the truth by definition: it repeats the mistake when it is built like it
+        return _verdict(dataclasses.replace(kind, must_cover="key"), got, variant, None).passed
     return _verdict(kind, got, variant, truth).passed
 
 

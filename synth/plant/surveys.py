@@ -11,6 +11,7 @@ import pyarrow as pa
 from synth import rng as streams
 from synth import schema, tables
 from synth.plant import Context
+from synth.plant.shared import comments
 from synth.units import DAY, DAY_MS
 from synth.world.events import E
 from synth.world.log import Log
@@ -75,6 +76,13 @@ def survey_rows(ctx: Context, plant: str, survey: str, users: Users, user: np.nd
     config = ctx.config
     counter = (SURVEY_CODES[plant] << 56) + (ctx.block << 36) + np.arange(len(user), dtype=np.int64)
     answered = responded_ms >= 0
+    commented = answered & (theme >= 0)
+    text = np.full(len(user), None, dtype=object)
+    # a stream of its own, so that writing the comments never shifts a draw of any other column
+    text[commented] = comments.comments(ctx.rng(f"{plant}.comments"), THEMES, theme[commented],
+                                        users.platform[user[commented]].astype(np.int64),
+                                        users.tier[user[commented]].astype(np.int64), config.seed,
+                                        config.comments.typo_rate)
     return tables.shaped(schema.SURVEYS, {
         "response_id": pa.array(streams.mix63(counter, config.seed ^ SURVEY_SALT)),
         "user_id": pa.array(users.user_id[user]),
@@ -85,7 +93,8 @@ def survey_rows(ctx: Context, plant: str, survey: str, users: Users, user: np.nd
         "csat": pa.array(csat, type=pa.int8(), mask=~answered),
         "nps": pa.array(nps, type=pa.int8(), mask=~answered | (nps < 0)),
         "theme": pa.array(np.asarray(THEMES, dtype=object)[np.maximum(theme, 0)], type=pa.string(),
-                          mask=~answered | (theme < 0)),
+                          mask=~commented),
+        "comment": pa.array(text, type=pa.string()),
     })
 
 

@@ -256,6 +256,15 @@ def test_an_interval_can_be_required_to_cover_the_planted_truth():
     )
 
 
+def test_a_truth_interval_names_the_known_mistake_it_repeats():
+    question = Question("csat", Interval(width_ratio=(0.5, 2.0), center_tolerance=0.5, must_cover="truth"))
+    naive = (4.15, 4.27)
+    outcome = compare(question, (4.16, 4.26), (3.9, 4.05), {"Respondents only.": naive}, truth=3.97)
+    assert not outcome.passed and outcome.mistake == "Respondents only."
+    elsewhere = compare(question, (3.3, 3.45), (3.9, 4.05), {"Respondents only.": naive}, truth=3.97)
+    assert not elsewhere.passed and elsewhere.mistake is None
+
+
 def test_a_truth_interval_without_the_truth_is_an_authoring_error():
     with pytest.raises(ValueError, match="truth=None"):
         check(Interval(max_width=0.1, must_cover="truth"), (0.0, 0.02), (0.0, 0.02))

@@ -16,4 +16,7 @@ QUESTION_IDS: dict[str, tuple[str, ...]] = {
                          "late_restatement", "audit", "accuracy_chart", "investigate"),
     "07_conflicting_sources": ("likes_by_source", "client_drop_rate", "outage", "bots", "dau_reconciled",
                                "source_of_truth", "reconciliation_chart", "investigate"),
+    # CURRICULUM names no id for the chart of question 7
+    "08_user_research": ("response_rate_by_decile", "naive_csat", "reweighted_csat", "nps", "themes_by_segment",
+                         "priority_segment", "decile_chart", "investigate"),
 }
