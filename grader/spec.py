@@ -164,7 +164,8 @@ class Figure:
     def __post_init__(self) -> None:
         _check_tolerance(self.rtol, 0.0)
         if self.annotation_tolerance is not None and not self.annotation_tolerance >= 0:
-            raise ValueError(f"Figure(annotation_tolerance=...) must be >= 0 or None (got {self.annotation_tolerance}).")
+            raise ValueError("Figure(annotation_tolerance=...) must be >= 0 or None "
+                             f"(got {self.annotation_tolerance}).")
         if self.n_series is not None and self.n_series < 1:
             raise ValueError(f"Figure(n_series=...) must be >= 1 or None (got {self.n_series}).")
 

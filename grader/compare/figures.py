@@ -1,7 +1,8 @@
 """Compare chart answers (data extracted by grader.answers.to_data): title, labels, y from 0, series and data.
 
 Partial credit components: one per declared check (title, xlabel, ylabel, y_from_zero, error_bars, annotations,
-one_axis, legend, annotations_at, series count, data), equal shares. Feedback names the answer's values and labels, never the key's.
+one_axis, legend, annotations_at, series count, data), equal shares. Feedback names the answer's values and labels,
+never the key's.
 """
 
 from __future__ import annotations
