@@ -85,7 +85,7 @@ def _place(integer: str, decimals: str | None) -> tuple[float, bool]:
 
 def _direction(text: str, start: int, end: int) -> int:
     """+1/-1 from the direction word nearest the number within its clause, 0 when there is none."""
-    before = _CLAUSE.split(text[max(0, start - 60):start])[-1].lower().split()[-5:]
+    before = _CLAUSE.split(text[max(0, start - 90):start])[-1].lower().split()[-8:]
     after = _CLAUSE.split(text[end:end + 40])[0].lower().split()[:3]
     nearest = [(i, w) for i, w in enumerate(reversed(before))] + [(i, w) for i, w in enumerate(after)]
     for _, word in sorted(nearest, key=lambda iw: iw[0]):

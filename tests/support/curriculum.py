@@ -16,4 +16,6 @@ QUESTION_IDS: dict[str, tuple[str, ...]] = {
                          "late_restatement", "audit", "accuracy_chart", "investigate"),
     "07_conflicting_sources": ("likes_by_source", "client_drop_rate", "outage", "bots", "dau_reconciled",
                                "source_of_truth", "reconciliation_chart", "investigate"),
+    "09_communicating": ("weekly_kpis", "chart_for_message", "fix_misleading_chart", "headline", "exec_chart",
+                         "recommendation", "investigate"),
 }
