@@ -38,8 +38,8 @@ _NAME_BEFORE = re.compile(r"\b(?:version|v|build|release|android|ios|app|week|da
 _PERIOD_AFTER = re.compile(r"^\s*-?\s*(?:days?|weeks?|months?|years?|hours?|weekends?)\b", re.IGNORECASE)
 _UP = frozenset("rose rise rises rising risen up increase increased increases increasing grew grow grows growing "
                 "growth gain gained gains higher more jumped jump jumps climbed climb climbs improved improve "
-                "improves uplift lift lifted boost boosted above ahead raise raises raised raising add adds added "
-                "adding soared surged".split())
+                "improves uplift lift lifts lifted boost boosts boosted above ahead raise raises raised raising add "
+                "adds added adding soared surged".split())
 _DOWN = frozenset("fell fall falls falling fallen down decrease decreased decreases decreasing decline declined "
                   "declines declining drop dropped drops dropping dipped dip dips lower fewer less shrank shrink "
                   "shrinks lost lose loses loss slumped slump worse cut below behind reduce reduces reduced "

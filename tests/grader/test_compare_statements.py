@@ -126,6 +126,7 @@ PROMOTION = Statement(facts=(Fact("the promotion's own effect on weekend DAU", 0
     ("Keep the promotion, which adds about 8% to daily active users on its weekends.", True),
     ("Extend the Weekend Watch Party: it raises DAU on its weekends by about 8% where it runs.", True),
     ("Extend it: the promotion raises daily active users on promotion weekends by 8.1%.", True),
+    ("The promotion lifts weekend DAU 8% and boosts nothing else.", True),
     ("Run the promotion everywhere; it raised weekend daily users 8.1%.", True),
     ("Daily users on promotion weekends surged 8% against ordinary weekends.", True),
     ("Stop the promotion: it reduces weekend DAU by 8%.", False),
