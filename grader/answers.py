@@ -491,6 +491,36 @@ def _has_error_bars(ax: Any) -> bool:
     return bars or any(isinstance(c, PolyCollection) for c in ax.collections)
 
 
+def _in_data_x(coords: Any, ax: Any) -> bool:
+    """Whether text coordinates place x in data units ("data", ("data", ...) or a transform built on transData)."""
+    from matplotlib.transforms import Transform
+
+    if isinstance(coords, str):
+        return coords == "data"
+    if isinstance(coords, tuple) and coords:
+        return coords[0] == "data"
+    return isinstance(coords, Transform) and coords.contains_branch_seperately(ax.transData)[0]
+
+
+def _annotation_x(ax: Any) -> list[float]:
+    """Where along x each annotation points (ax.annotate's xy) or sits (ax.text), when given in data units."""
+    from matplotlib.text import Annotation
+
+    found = []
+    for text in ax.texts:
+        x, coords = (text.xy[0], text.xycoords) if isinstance(text, Annotation) else (
+            text.get_position()[0], text.get_transform())
+        if not _in_data_x(coords, ax):
+            continue
+        try:
+            value = float(np.asarray(ax.xaxis.convert_units(x), dtype=float))
+        except (TypeError, ValueError):
+            continue
+        if math.isfinite(value):
+            found.append(value)
+    return found
+
+
 def _figure(kind: Figure, raw: Any) -> dict:
     """A chart as data: title, axis labels, y-limits, its series (lines, bar groups, scatters), whether error bars
     are drawn and how many text annotations it has.
@@ -516,6 +546,9 @@ def _figure(kind: Figure, raw: Any) -> dict:
         "series": [s for a in layers for s in _line_series(a) + _bar_series(a) + _scatter_series(a)],
         "error_bars": any(_has_error_bars(a) for a in layers),
         "annotations": sum(len(a.texts) for a in layers),
+        "annotation_x": [x for a in layers for x in _annotation_x(a)],
+        "y_axes": len(layers),
+        "legend": any(a.get_legend() is not None for a in layers) or bool(figure is not None and figure.legends),
         "other_marks": sum(len(a.collections) + len(a.lines) + len(a.patches) for a in layers),
     }
 
@@ -543,8 +576,8 @@ def to_data(kind: Kind | Question, raw: Any) -> Data:
 
     Table -> DataFrame; Scalar -> float | int | str | bool (dates as ISO text); Set -> sorted list;
     Choice -> the option's text; Statement -> the sentence, whitespace runs collapsed; Interval -> (low, high);
-    Figure -> dict (title, xlabel, ylabel, ylim, series, error_bars, annotations, other_marks: how many artists
-    are drawn in all).
+    Figure -> dict (title, xlabel, ylabel, ylim, series, error_bars, annotations, annotation_x: their x in data
+    units, y_axes: how many y-scales, legend, other_marks: how many artists are drawn in all).
     """
     if isinstance(kind, Question):
         kind = kind.kind

@@ -143,7 +143,9 @@ class Figure:
     """A matplotlib chart: title/labels present, y from 0 if asked, series count and plotted data.
 
     `error_bars=True` requires error bars (errorbar, bars with yerr/xerr, or a fill_between band);
-    `annotations=True` requires at least one text annotation (ax.annotate or ax.text).
+    `annotations=True` requires at least one text annotation (ax.annotate or ax.text). `one_axis=True` refuses a
+    second y-scale (twinx, pandas' secondary_y); `legend=True` requires a legend. `annotation_tolerance=t` asks for
+    an annotation within t x-units (days on a date axis) of each of the key's annotations, in data coordinates.
     """
 
     title: bool = True
@@ -155,9 +157,15 @@ class Figure:
     check_data: bool = True
     error_bars: bool = False
     annotations: bool = False
+    one_axis: bool = False
+    legend: bool = False
+    annotation_tolerance: float | None = None
 
     def __post_init__(self) -> None:
         _check_tolerance(self.rtol, 0.0)
+        if self.annotation_tolerance is not None and not self.annotation_tolerance >= 0:
+            raise ValueError("Figure(annotation_tolerance=...) must be >= 0 or None "
+                             f"(got {self.annotation_tolerance}).")
         if self.n_series is not None and self.n_series < 1:
             raise ValueError(f"Figure(n_series=...) must be >= 1 or None (got {self.n_series}).")
 

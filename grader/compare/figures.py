@@ -1,7 +1,8 @@
 """Compare chart answers (data extracted by grader.answers.to_data): title, labels, y from 0, series and data.
 
 Partial credit components: one per declared check (title, xlabel, ylabel, y_from_zero, error_bars, annotations,
-series count, data), equal shares. Feedback names the answer's values and labels, never the key's.
+one_axis, legend, annotations_at, series count, data), equal shares. Feedback names the answer's values and labels,
+never the key's.
 """
 
 from __future__ import annotations
@@ -93,6 +94,12 @@ def _starts_at_zero(ylim: list[float]) -> bool:
     return abs(low) <= 1e-9 * max(1.0, abs(high - low))
 
 
+def _unmarked(got: list[float], expected: list[float], tolerance: float) -> int:
+    """How many of the key's annotation positions have none of the answer's within `tolerance` along x."""
+    marks = [g for g in got if isinstance(g, int | float) and not isinstance(g, bool)]
+    return sum(1 for x in expected if not any(abs(g - x) <= tolerance + 1e-9 for g in marks))
+
+
 def compare_figure(spec: Figure, got: dict[str, Any], expected: dict[str, Any]) -> Verdict:
     """Run each declared check on the chart and report the first failure as the summary."""
     parts: dict[str, bool] = {}
@@ -123,6 +130,18 @@ def compare_figure(spec: Figure, got: dict[str, Any], expected: dict[str, Any]) 
     if spec.annotations:
         check("annotations", bool(got.get("annotations")), "The chart has no annotation: point out what matters "
               "with ax.annotate(...) or ax.text(...).")
+    if spec.one_axis:
+        check("one_axis", got.get("y_axes", 1) <= 1, "The chart has two y-axes (twinx or secondary_y): two scales "
+              "make any crossing or gap between the lines meaningless. Put every series on one axis, on a common "
+              "scale (for example each as an index).")
+    if spec.legend:
+        check("legend", bool(got.get("legend")), "The chart has no legend: give each series a label=... and call "
+              "ax.legend().")
+    if spec.annotation_tolerance is not None:
+        unmarked = _unmarked(got.get("annotation_x", []), expected.get("annotation_x", []), spec.annotation_tolerance)
+        check("annotations_at", not unmarked, f"{unmarked} of the {len(expected.get('annotation_x', []))} moments "
+              "the chart must mark have no annotation at them: place each one at its date, in data coordinates "
+              "(ax.annotate(text, xy=(date, value)) or ax.text(date, value, text)).")
     mine = _visible(got["series"], expected["series"])
     n_got, n_key = len(mine), len(expected["series"])
     wanted = spec.n_series if spec.n_series is not None else (n_key if spec.check_data else None)

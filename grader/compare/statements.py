@@ -38,10 +38,12 @@ _NAME_BEFORE = re.compile(r"\b(?:version|v|build|release|android|ios|app|week|da
 _PERIOD_AFTER = re.compile(r"^\s*-?\s*(?:days?|weeks?|months?|years?|hours?|weekends?)\b", re.IGNORECASE)
 _UP = frozenset("rose rise rises rising risen up increase increased increases increasing grew grow grows growing "
                 "growth gain gained gains higher more jumped jump jumps climbed climb climbs improved improve "
-                "improves uplift lift lifted boost boosted above ahead".split())
+                "improves uplift lift lifts lifted boost boosts boosted above ahead raise raises raised raising add "
+                "adds added adding soared surged".split())
 _DOWN = frozenset("fell fall falls falling fallen down decrease decreased decreases decreasing decline declined "
                   "declines declining drop dropped drops dropping dipped dip dips lower fewer less shrank shrink "
-                  "shrinks lost lose loses loss slumped slump worse cut below behind".split())
+                  "shrinks lost lose loses loss slumped slump worse cut below behind reduce reduces reduced "
+                  "reducing lowered sank slipped plunged".split())
 _CLAUSE = re.compile(r"[;:,()]|\b(?:and|but|while|whereas|although|though)\b", re.IGNORECASE)
 _JARGON = (
     r"p[- ]?values?", r"p\s*[<=>]\s*0?\.\d+", r"confidence intervals?", r"(?-i:\bCIs?\b)", r"cuped",
@@ -83,7 +85,7 @@ def _place(integer: str, decimals: str | None) -> tuple[float, bool]:
 
 def _direction(text: str, start: int, end: int) -> int:
     """+1/-1 from the direction word nearest the number within its clause, 0 when there is none."""
-    before = _CLAUSE.split(text[max(0, start - 60):start])[-1].lower().split()[-5:]
+    before = _CLAUSE.split(text[max(0, start - 90):start])[-1].lower().split()[-8:]
     after = _CLAUSE.split(text[end:end + 40])[0].lower().split()[:3]
     nearest = [(i, w) for i, w in enumerate(reversed(before))] + [(i, w) for i, w in enumerate(after)]
     for _, word in sorted(nearest, key=lambda iw: iw[0]):

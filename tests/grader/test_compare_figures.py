@@ -350,3 +350,87 @@ def test_a_horizontal_bar_chart_starts_its_value_axis_at_zero_on_x():
     outcome = compare(Question("q", Figure(y_from_zero=True)), to_data(Figure(y_from_zero=True), fig), data)
     assert outcome.summary == "The x-axis (the bars' values) starts at 2, not 0: use ax.set_xlim(left=0)."
     plt.close(fig)
+
+
+# --- the fixes a misleading chart needs: one y-scale, a legend; and marks placed where the key's are ---------------
+
+def twin_axis_chart() -> MplFigure:
+    """The key chart with android moved to a second y-axis (twinx), as a misleading slide draws it."""
+    figure = MplFigure()
+    ax = figure.subplots()
+    ax.plot(DAILY["day"], DAILY["ios"], label="ios")
+    ax.twinx().plot(DAILY["day"], DAILY["android"], label="android")
+    ax.set(title="Daily active users by platform", xlabel="day", ylabel="users")
+    ax.set_ylim(bottom=0)
+    return figure
+
+
+def test_a_second_y_axis_fails_only_when_one_axis_is_asked_for():
+    assert check(twin_axis_chart()).passed
+    outcome = check(twin_axis_chart(), one_axis=True)
+    assert not outcome.passed and outcome.summary.startswith("The chart has two y-axes (twinx or secondary_y)")
+    secondary = DAILY.plot(x="day", y="ios", title="t", ylabel="users")
+    DAILY.plot(x="day", y="android", secondary_y=True, ax=secondary)
+    assert to_data(Figure(), secondary)["y_axes"] == 2
+    assert check(key_chart(), one_axis=True).passed
+
+
+def test_a_legend_is_required_when_asked_for_on_the_axes_or_the_figure():
+    assert not check(key_chart(), legend=True).passed
+    assert check(key_chart(), legend=True).summary.startswith("The chart has no legend")
+    with_axes_legend = key_chart()
+    with_axes_legend.axes[0].legend()
+    assert check(with_axes_legend, legend=True).passed
+    with_figure_legend = key_chart()
+    with_figure_legend.legend()
+    assert check(with_figure_legend, legend=True).passed
+
+
+def marked(days: list[str], how: str = "annotate") -> MplFigure:
+    """The key chart with a mark at each day: ax.annotate, ax.text on the x-axis transform, or in axes fraction."""
+    figure = key_chart()
+    ax = figure.axes[0]
+    for day in days:
+        if how == "annotate":
+            ax.annotate("event", xy=(pd.Timestamp(day), 10), xytext=(pd.Timestamp(day), 40),
+                        arrowprops={"arrowstyle": "->"})
+        elif how == "text":
+            ax.text(pd.Timestamp(day), 0.95, "event", transform=ax.get_xaxis_transform())
+        else:
+            ax.annotate("event", xy=(0.5, 0.5), xycoords="axes fraction")
+    return figure
+
+
+def test_annotations_are_recorded_by_their_x_in_data_units_whatever_the_route():
+    by_annotate = to_data(Figure(), marked(["2024-03-02", "2024-03-04"]))["annotation_x"]
+    by_text = to_data(Figure(), marked(["2024-03-02", "2024-03-04"], "text"))["annotation_x"]
+    assert by_annotate == by_text and by_annotate[1] - by_annotate[0] == 2.0
+    assert to_data(Figure(), marked(["2024-03-02"], "fraction"))["annotation_x"] == []
+    assert load(dump(to_data(Figure(), marked(["2024-03-02"]))))["annotation_x"] == by_annotate[:1]
+
+
+@pytest.mark.parametrize(("days", "how", "unmarked"), [
+    (["2024-03-02", "2024-03-04"], "annotate", 0),
+    (["2024-03-04", "2024-03-02", "2024-03-05"], "text", 0),   # order and extra marks do not matter
+    (["2024-03-03", "2024-03-05"], "annotate", 0),             # within a day of each
+    (["2024-03-02"], "annotate", 1),
+    (["2024-03-02", "2024-03-04"], "fraction", 2),             # placed on the axes, not at a date
+    ([], "annotate", 2),
+])
+def test_each_of_the_keys_annotations_needs_one_of_the_answers_near_it(days, how, unmarked):
+    key = marked(["2024-03-02", "2024-03-04"])
+    outcome = check(marked(days, how), key, annotation_tolerance=1.0)
+    assert outcome.passed == (unmarked == 0), outcome.summary
+    if unmarked:
+        assert outcome.summary.startswith(f"{unmarked} of the 2 moments the chart must mark have no annotation")
+        expected = to_data(Figure(), key)
+        assert_no_key_leak(outcome, expected["annotation_x"], to_data(Figure(), marked(days, how))["annotation_x"])
+
+
+def test_the_new_figure_options_are_validated_and_survive_the_key_round_trip():
+    from grader.spec import spec_from_json, spec_to_json
+
+    question = Question("fix", Figure(one_axis=True, legend=True, annotation_tolerance=1.5))
+    assert spec_from_json(spec_to_json(question)) == question
+    with pytest.raises(ValueError, match="annotation_tolerance"):
+        Figure(annotation_tolerance=-1)

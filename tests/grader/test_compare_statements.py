@@ -53,6 +53,9 @@ RIGHT = [
     "Weekly active users fell 12%, with four out of five lost users on Android.",
     "In 2025's last weeks, weekly active users fell 12%, mostly Android users whose notifications broke.",
     "weekly active users went down 12% in 14 days.",
+    "The Android build reduced weekly active users by 12%.",
+    "Weekly active users sank 12% to 41,230 after the release.",
+    "The broken notifications lowered weekly active users by 12.3%.",
 ]
 
 WRONG = [
@@ -112,6 +115,29 @@ def test_a_known_mistake_is_named_when_the_sentence_repeats_its_wrong_number():
     outcome = check("Weekly active users are down about 25% in two weeks.", naive)
     assert outcome.mistake == "Compares with the promotion weekend, so the drop looks twice as big"
     assert check("Weekly active users are down 30%.", naive).mistake is None
+
+
+# A recommendation's verbs: what an action does to a number ("raises DAU 8%", "adds 8% to DAU").
+PROMOTION = Statement(facts=(Fact("the promotion's own effect on weekend DAU", 0.081, "change"),))
+
+
+@pytest.mark.parametrize(("sentence", "passes"), [
+    ("Extend the Weekend Watch Party: it raises weekend DAU by 8% in the countries where it runs.", True),
+    ("Keep the promotion, which adds about 8% to daily active users on its weekends.", True),
+    ("Extend the Weekend Watch Party: it raises DAU on its weekends by about 8% where it runs.", True),
+    ("Extend it: the promotion raises daily active users on promotion weekends by 8.1%.", True),
+    ("The promotion lifts weekend DAU 8% and boosts nothing else.", True),
+    ("Run the promotion everywhere; it raised weekend daily users 8.1%.", True),
+    ("Daily users on promotion weekends surged 8% against ordinary weekends.", True),
+    ("Stop the promotion: it reduces weekend DAU by 8%.", False),
+    ("The promotion lowered weekend daily users 8%.", False),
+])
+def test_action_verbs_say_which_way_a_number_moved(sentence, passes):
+    outcome = compare(Question("recommendation", PROMOTION), to_data(PROMOTION, sentence),
+                      "Keep the promotion: it raises weekend DAU by 8%.")
+    assert outcome.passed == passes, (sentence, outcome.summary)
+    if not passes:
+        assert "the direction is wrong" in outcome.summary
 
 
 def test_a_right_sentence_is_never_taken_for_a_mistake():

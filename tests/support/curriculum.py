@@ -19,4 +19,6 @@ QUESTION_IDS: dict[str, tuple[str, ...]] = {
     # CURRICULUM names no id for the chart of question 7
     "08_user_research": ("response_rate_by_decile", "naive_csat", "reweighted_csat", "nps", "themes_by_segment",
                          "priority_segment", "decile_chart", "investigate"),
+    "09_communicating": ("weekly_kpis", "chart_for_message", "fix_misleading_chart", "headline", "exec_chart",
+                         "recommendation", "investigate"),
 }
