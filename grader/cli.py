@@ -14,8 +14,8 @@ DESCRIPTION = """\
 Exercises for the Product Metrics Sandbox.
 
 Students: `python -m grader workspace` (which `make lab` runs) copies the notebooks into my-work/, your own
-copies; open one there, replace each `...` with your answer and run its check(...) cell; `python -m grader
-progress` (or `make progress`) lists the questions you have passed.
+copies; open one there, replace each `...` with your answer and run its check(...) cell;
+`python -m grader progress` (or `make progress`) lists the questions you have passed.
 Authors: write solutions/NN_topic.ipynb (see docs/authoring.md), then `grader build` writes the exercise and
 `grader key` runs the solution on a dataset to store its answer key (check() also does this on first use).
 """

@@ -117,7 +117,7 @@ def parse(payload: bytes, student: str) -> Record:
                   _questions(data["modules"]), data)
 
 
-def _read_regular(path: Path) -> bytes:
+def read_regular(path: Path) -> bytes:
     """The bytes of a regular file, never following a link nor blocking on a FIFO, at most MAX_BYTES + 1."""
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
@@ -152,7 +152,7 @@ def read_folder(folder: Path) -> tuple[list[Record], list[str]]:
             notes.append(f"skipped {shown}: not a record's name (<student>.json)")
             continue
         try:
-            records.append(parse(_read_regular(Path(folder, entry.name)), student))
+            records.append(parse(read_regular(Path(folder, entry.name)), student))
         except RecordError as error:
             notes.append(f"skipped {shown}: {error}")
     return records, notes

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from grader.classroom.read import RecordError, parse
+from grader.classroom.read import RecordError, parse, read_regular
 from grader.classroom.schema import FORMAT, ID, MAX_MISTAKES
 from grader.paths import GraderError, home_dir
 
@@ -95,9 +95,13 @@ def _empty(student: str, stamp: str) -> dict[str, Any]:
 
 
 def _previous(path: Path, student: str, stamp: str) -> dict[str, Any]:
-    """This student's record so far; a missing or damaged one starts afresh (only its owner writes it)."""
+    """This student's record so far; a missing or damaged one starts afresh (only its owner writes it).
+
+    Read like any untrusted file: a classmate may have put a FIFO or a link there first, which must not block
+    check() nor be followed.
+    """
     try:
-        return parse(path.read_bytes(), student).data
+        return parse(read_regular(path), student).data
     except (OSError, RecordError):
         return _empty(student, stamp)
 

@@ -22,6 +22,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     dataset = copy_dataset(synth.dataset_path().resolve(), base / "dataset", MODULE)
     load_key(MODULE, dataset, progress=False)  # built here if the copy had none, not in the middle of a cell run
     notebooks = [ROOT / "notebooks" / "00_start_here.ipynb", EXERCISES / f"{MODULE}.ipynb"]
+    print(f"JupyterLab's log: {base / 'lab.log'}")  # shown when a test fails
     with running_lab(base, notebooks, dataset) as server:
         yield server
 

@@ -33,11 +33,12 @@ from support.modules import ROOT
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Locator, Page, Playwright
 
-CHROMIUM = Path(os.environ.get("SANDBOX_CHROMIUM", "/usr/bin/chromium"))  # Debian's package; never downloaded
+# Debian's package, never a downloaded browser; $SANDBOX_CHROMIUM names another build (or none, to see the skip).
+CHROMIUM = Path(os.environ.get("SANDBOX_CHROMIUM", "/usr/bin/chromium"))
 # As root Chromium needs --no-sandbox; the rest keep a closed network quiet (no update, sync or QUIC probes).
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
-# Tall enough that a short notebook is on screen whole: JupyterLab skips rendering cells out of view.
+# Tall, so many cells are on screen: JupyterLab skips rendering cells out of view (they stay in the page).
 VIEWPORT = {"width": 1280, "height": 2400}
 SCREENSHOTS = ROOT / "build" / "e2e-screenshots"  # git-ignored; kept after the run for a human to look at
 READY_S = 60.0

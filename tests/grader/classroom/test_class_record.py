@@ -1,6 +1,7 @@
 """The student's side: joining a class folder, and the record each check() adds to it (ids, verdicts, mistakes)."""
 
 import json
+import os
 import stat
 from datetime import UTC, datetime, timedelta
 
@@ -108,3 +109,14 @@ def test_check_still_answers_when_the_class_folder_is_gone_and_says_so_once(sand
     assert not check("buyer_share", 0).passed
     err = capsys.readouterr().err
     assert err.count("Class folder not updated") == 1 and "Traceback" not in err
+
+
+def test_a_fifo_or_link_planted_under_ones_name_neither_blocks_nor_is_followed(folder, tmp_path):
+    os.mkfifo(folder / "alice.json")
+    secret = tmp_path / "secret.json"
+    secret.write_text("private")
+    (folder / "bob.json").symlink_to(secret)
+    for name in ("alice", "bob"):  # replacing the planted file is the folder's business (sticky: refused there)
+        report("01_active_users", "dau_on_date", True, None, now=T0, member=Membership(folder, name))
+        assert parse((folder / f"{name}.json").read_bytes(), name).questions[("01_active_users", "dau_on_date")][0] == 1
+    assert secret.read_text() == "private"
