@@ -9,6 +9,9 @@ from pathlib import Path
 SOLUTIONS_ENV = "SANDBOX_SOLUTIONS"  # folder of solution notebooks (tests point it at fixture modules)
 HOME_ENV = "SANDBOX_HOME"  # folder for local state such as progress.json
 CACHE_NAME = "product-metrics-sandbox"  # this user's cache folder: ~/.cache/<CACHE_NAME> or $XDG_CACHE_HOME/...
+# Modules whose exercise form lives beside the tour instead of in exercises/: the capstone is a case study, not a
+# drill, so students find it in notebooks/. Only the checkout's own layout: an explicit exercises folder holds all.
+EXERCISE_FOLDERS: dict[str, str] = {"10_capstone": "notebooks"}
 
 
 class GraderError(Exception):
@@ -32,6 +35,14 @@ def solutions_dir(path: str | Path | None = None) -> Path:
 def exercises_dir(path: str | Path | None = None) -> Path:
     """The exercise notebooks' folder: `path`, else exercises/ in the checkout."""
     return Path(path or repo_root() / "exercises")
+
+
+def exercise_path(module: str, exercises: str | Path | None = None) -> Path:
+    """A module's exercise notebook: in `exercises` if given, else in its EXERCISE_FOLDERS folder or exercises/."""
+    name = module_name(module)
+    if exercises is None and name in EXERCISE_FOLDERS:
+        return repo_root() / EXERCISE_FOLDERS[name] / f"{name}.ipynb"
+    return exercises_dir(exercises) / f"{name}.ipynb"
 
 
 def home_dir() -> Path:
