@@ -16,4 +16,6 @@ QUESTION_IDS: dict[str, tuple[str, ...]] = {
                          "late_restatement", "audit", "accuracy_chart", "investigate"),
     "07_conflicting_sources": ("likes_by_source", "client_drop_rate", "outage", "bots", "dau_reconciled",
                                "source_of_truth", "reconciliation_chart", "investigate"),
+    "10_capstone": ("wau_change", "drop_start", "drop_segment", "pushes_by_build", "ruled_out", "effect_size", "memo",
+                    "exec_chart"),
 }
