@@ -57,11 +57,18 @@ def test_the_naive_start_dates_miss(seed_world):
         assert date.fromisoformat(str(answer)) != date.fromisoformat(expected["start_date"])
 
 
-def test_the_segment_is_the_planted_platform_and_build_and_the_naive_ones_are_not(seed_world):
-    key, expected, _ = seed_world
-    assert key.expected["drop_segment"] == segment_name(expected)
-    assert len(key.mistakes["drop_segment"]) == 2
-    assert segment_name(expected) not in key.mistakes["drop_segment"].values()
+def test_the_segment_is_the_planted_build_and_the_later_ones_and_the_naive_ones_are_not(seed_world):
+    key, expected, path = seed_world
+    platform, version = expected["segment"]["platform"], expected["segment"]["app_version"]
+    with duckdb.connect(str(path), read_only=True) as db:
+        later = {f"{platform} {v}" for (v,) in db.execute(
+            "SELECT app_version::VARCHAR FROM app_releases WHERE platform = ? AND app_version >= ?",
+            [platform, version]).fetchall()}
+    assert expected["segment"]["later_versions_too"] is True
+    assert segment_name(expected) in later and len(later) >= 2
+    assert set(key.expected["drop_segment"]) == later
+    assert len(key.mistakes["drop_segment"]) == 3
+    assert all(set(answer) != later for answer in key.mistakes["drop_segment"].values())
 
 
 def test_the_broken_builds_get_no_pushes_and_every_other_build_gets_them(seed_world):
