@@ -9,7 +9,7 @@ import nbformat
 from nbformat import NotebookNode
 
 from grader.markers import MarkerError, is_instructor, scaffold
-from grader.paths import GraderError, exercises_dir, module_name, modules, solution_path, solutions_dir
+from grader.paths import GraderError, exercise_path, module_name, modules, solution_path, solutions_dir
 
 _NEW_CELL = {
     "code": nbformat.v4.new_code_cell,
@@ -75,7 +75,8 @@ def build(
     check: bool = False,
     force: bool = False,
 ) -> dict[Path, str]:
-    """Write each module's exercise; returns path -> "written", "unchanged" or (with check=True) "out of date".
+    """Write each module's exercise (where paths.exercise_path puts it); returns path -> "written", "unchanged" or
+    (with check=True) "out of date".
 
     An existing exercise that has been run is someone's work: it is only replaced with force=True.
     """
@@ -83,10 +84,9 @@ def build(
     if not names:
         raise GraderError(f"no solution notebooks in {solutions_dir(solutions)}; pass --solutions DIR")
     texts = {name: exercise_text(name, solutions) for name in names}  # all errors before any write
-    folder = exercises_dir(exercises)
     status: dict[Path, str] = {}
     for name, text in texts.items():
-        path = folder / f"{name}.ipynb"
+        path = exercise_path(name, exercises)
         if path.is_file() and path.read_text(encoding="utf-8") == text:
             status[path] = "unchanged"
         elif check:
@@ -95,7 +95,7 @@ def build(
             if path.is_file() and not force and has_been_run(path):
                 raise GraderError(f"{path} has been run or edited (it holds outputs), so it may be someone's work; "
                                   "move it away or pass --force to replace it")
-            folder.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(parents=True, exist_ok=True)
             temp = path.with_name(f".{path.name}.tmp")
             temp.write_text(text, encoding="utf-8")
             os.replace(temp, path)

@@ -105,11 +105,13 @@ def parser() -> argparse.ArgumentParser:
 
     build = verbs.add_parser("build", help="write exercise notebooks from solution notebooks",
                              description="Write exercises/NN_topic.ipynb from solutions/NN_topic.ipynb: solution "
-                                         "code becomes a scaffold, instructor cells and outputs are dropped.")
+                                         "code becomes a scaffold, instructor cells and outputs are dropped. "
+                                         "The capstone, 10_capstone, is written to notebooks/.")
     build.add_argument("modules", nargs="*", metavar="MODULE", help="module names (default: every solution)")
     build.add_argument("--solutions", type=Path, metavar="DIR",
                        help="solution notebooks (default: $SANDBOX_SOLUTIONS or solutions/)")
-    build.add_argument("--exercises", type=Path, metavar="DIR", help="where to write (default: exercises/)")
+    build.add_argument("--exercises", type=Path, metavar="DIR", help="where to write every one (default: exercises/, "
+                       "the capstone notebooks/)")
     build.add_argument("--check", action="store_true",
                        help="write nothing; exit 1 if an exercise differs from a fresh build")
     build.add_argument("--force", action="store_true",

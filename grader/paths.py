@@ -12,6 +12,9 @@ from synth.dataset import PROJECT_ROOT
 SOLUTIONS_ENV = "SANDBOX_SOLUTIONS"  # folder of solution notebooks (tests point it at fixture modules)
 HOME_ENV = "SANDBOX_HOME"  # folder for local state such as progress.json
 CACHE_NAME = "product-metrics-sandbox"  # this user's cache folder, in the platform's cache place (cache_dir)
+# Modules whose exercise form lives beside the tour instead of in exercises/: the capstone is a case study, not a
+# drill, so students find it in notebooks/. Only the checkout's own layout: an explicit exercises folder holds all.
+EXERCISE_FOLDERS: dict[str, str] = {"10_capstone": "notebooks"}
 
 
 class GraderError(Exception):
@@ -55,6 +58,14 @@ def solutions_dir(path: str | Path | None = None) -> Path:
 def exercises_dir(path: str | Path | None = None) -> Path:
     """The exercise notebooks' folder: `path`, else exercises/ of the content."""
     return Path(path or content_root() / "exercises")
+
+
+def exercise_path(module: str, exercises: str | Path | None = None) -> Path:
+    """A module's exercise notebook: in `exercises` if given, else in its EXERCISE_FOLDERS folder or exercises/."""
+    name = module_name(module)
+    if exercises is None and name in EXERCISE_FOLDERS:
+        return content_root() / EXERCISE_FOLDERS[name] / f"{name}.ipynb"
+    return exercises_dir(exercises) / f"{name}.ipynb"
 
 
 def home_dir() -> Path:

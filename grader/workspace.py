@@ -11,7 +11,15 @@ import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
-from grader.paths import GraderError, content_root, exercises_dir, module_name, project_root
+from grader.paths import (
+    EXERCISE_FOLDERS,
+    GraderError,
+    content_root,
+    exercise_path,
+    exercises_dir,
+    module_name,
+    project_root,
+)
 
 FOLDER = "my-work"  # in the checkout (git-ignored), else in ~/metrics-sandbox
 
@@ -22,9 +30,13 @@ def workspace_dir(path: str | Path | None = None) -> Path:
 
 
 def originals(exercises: str | Path | None = None) -> list[Path]:
-    """The notebooks a workspace holds copies of: the start-here tour, then every exercise in order."""
+    """The notebooks a workspace holds copies of: the start-here tour, then every exercise in order (the capstone's
+    too, which lives beside the tour)."""
     tour = content_root() / "notebooks" / "00_start_here.ipynb"
-    return [p for p in [tour] if p.is_file()] + sorted(exercises_dir(exercises).glob("*.ipynb"))
+    found = list(exercises_dir(exercises).glob("*.ipynb"))
+    if exercises is None:
+        found += [path for module in EXERCISE_FOLDERS if (path := exercise_path(module)).is_file()]
+    return [p for p in [tour] if p.is_file()] + sorted(found, key=lambda p: p.name)
 
 
 def _copy_new(source: Path, target: Path) -> bool:

@@ -11,7 +11,7 @@ from support.fixture_modules import EXERCISES, FIXTURE_MODULES, SOLUTIONS
 from grader.build import build, exercise_text
 from grader.cli import main
 from grader.markers import BEGIN, END, INSTRUCTOR, MarkerError, has_solution, is_instructor
-from grader.paths import GraderError, modules, repo_root
+from grader.paths import EXERCISE_FOLDERS, GraderError, exercise_path, modules, repo_root
 
 
 @pytest.mark.parametrize("module", FIXTURE_MODULES)
@@ -21,9 +21,23 @@ def test_every_committed_exercise_equals_a_fresh_build(module):
 
 @pytest.mark.parametrize("module", modules(repo_root() / "solutions"))
 def test_every_committed_course_exercise_equals_a_fresh_build_of_its_solution(module):
-    committed = repo_root() / "exercises" / f"{module}.ipynb"
+    committed = exercise_path(module)
     assert committed.read_text(encoding="utf-8") == exercise_text(module, repo_root() / "solutions"), \
-        f"exercises/{module}.ipynb is out of date: run `grader build {module}`"
+        f"{committed} is out of date: run `grader build {module}`"
+
+
+def test_the_capstone_is_written_beside_the_tour_and_every_other_module_to_exercises():
+    assert exercise_path("10_capstone") == repo_root() / "notebooks" / "10_capstone.ipynb"
+    assert exercise_path("solutions/10_capstone.ipynb") == repo_root() / "notebooks" / "10_capstone.ipynb"
+    assert exercise_path("01_active_users") == repo_root() / "exercises" / "01_active_users.ipynb"
+    for module in EXERCISE_FOLDERS:
+        assert not (repo_root() / "exercises" / f"{module}.ipynb").exists(), f"{module} is built to its own folder"
+
+
+def test_an_explicit_exercises_folder_holds_every_module_the_capstone_too(tmp_path):
+    assert exercise_path("10_capstone", tmp_path) == tmp_path / "10_capstone.ipynb"
+    status = build(["10_capstone"], repo_root() / "solutions", tmp_path)
+    assert status == {tmp_path / "10_capstone.ipynb": "written"}
 
 
 def test_every_fixture_solution_has_an_exercise_and_nothing_else_is_in_the_exercises_folder():

@@ -30,6 +30,16 @@ def test_the_first_run_copies_the_tour_and_every_exercise_byte_for_byte(tmp_path
         assert (tmp_path / "work" / source.name).read_bytes() == source.read_bytes()
 
 
+def test_the_checkouts_workspace_holds_the_tour_every_exercise_and_the_capstone_in_module_order(tmp_path):
+    names = [p.name for p in originals()]
+    expected = sorted(p.name for p in (repo_root() / "exercises").glob("*.ipynb")) + ["10_capstone.ipynb"]
+    assert names == [TOUR, *sorted(expected)]
+    status = make_workspace(tmp_path / "work")
+    assert (tmp_path / "work" / "10_capstone.ipynb").read_bytes() == \
+        (repo_root() / "notebooks" / "10_capstone.ipynb").read_bytes()
+    assert set(status.values()) == {"created"}
+
+
 def test_a_students_work_is_never_overwritten_and_new_modules_appear_after_an_update(tmp_path):
     exercises = tmp_path / "exercises"
     exercises.mkdir()

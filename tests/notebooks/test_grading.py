@@ -8,7 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from support.curriculum import QUESTION_IDS
-from support.modules import EXERCISES, MODULES, SOLUTIONS
+from support.modules import MODULES, SOLUTIONS, exercise_of
 from support.submissions import copying, grade_class, perfect, replace_once, typical
 
 from grader.cli import main
@@ -33,7 +33,7 @@ def mistaken() -> nbformat.NotebookNode:
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     """Module 01's class: a perfect, a blank and a mistaken submission."""
-    blank = nbformat.read(EXERCISES / f"{MODULE}.ipynb", as_version=4)
+    blank = nbformat.read(exercise_of(MODULE), as_version=4)
     return grade_class(tmp_path_factory.mktemp("class"), MODULE,
                        {"perfect": perfect(MODULE), "blank": blank, "mistaken": mistaken()})
 
@@ -64,7 +64,7 @@ def test_typical_mistakes_lose_their_points_and_are_named_in_the_feedback(graded
 @pytest.mark.parametrize("module", [m for m in MODULES if m != MODULE])
 def test_every_other_module_grades_perfect_full_marks_blank_zero_and_typical_mistakes_in_between_by_name(
         module, tmp_path):
-    blank = nbformat.read(EXERCISES / f"{module}.ipynb", as_version=4)
+    blank = nbformat.read(exercise_of(module), as_version=4)
     wrong = set(QUESTION_IDS[module][1::2])   # every other question answered with its registered mistakes
     rows, out = grade_class(tmp_path, module, {"perfect": perfect(module), "blank": blank,
                                                "typical": typical(module, wrong)})

@@ -5,7 +5,7 @@ import re
 import nbformat
 import pytest
 from support.curriculum import QUESTION_IDS
-from support.modules import EXERCISES, MODULES, SOLUTIONS, run_notebook
+from support.modules import MODULES, SOLUTIONS, exercise_of, run_notebook
 from support.notebooks import assert_solved, assert_unanswered, check_cells, instructor_feedback, shown
 
 from grader.build import build
@@ -51,13 +51,13 @@ def test_every_question_has_a_known_mistake_and_each_when_submitted_is_recognise
 @pytest.mark.parametrize("module", MODULES)
 def test_every_blank_exercise_runs_top_to_bottom_and_reports_not_answered_yet_everywhere(
         module, hidden_dataset, module_keys, tmp_path):
-    notebook = run_notebook(EXERCISES / f"{module}.ipynb", hidden_dataset, tmp_path / "home")
+    notebook = run_notebook(exercise_of(module), hidden_dataset, tmp_path / "home")
     assert_unanswered(notebook, tmp_path / "home", list(module_keys[module].questions))
 
 
 def test_every_exercise_equals_a_fresh_build_of_its_solution():
-    status = build(list(MODULES), solutions=SOLUTIONS, exercises=EXERCISES, check=True)
-    assert sorted(p.stem for p in status) == sorted(MODULES)
+    status = build(list(MODULES), solutions=SOLUTIONS, check=True)
+    assert sorted(status) == sorted(exercise_of(m) for m in MODULES)
     assert set(status.values()) == {"unchanged"}, status
 
 

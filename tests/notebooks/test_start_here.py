@@ -4,7 +4,7 @@ import json
 
 import nbformat
 import pytest
-from support.modules import MODULES, ROOT, run_notebook
+from support.modules import MODULES, ROOT, exercise_of, run_notebook
 from support.notebooks import check_cells, shown
 
 import synth
@@ -61,4 +61,4 @@ def test_the_curriculum_map_lists_every_module_with_an_exercise():
     prose = "\n".join(c.source for c in nbformat.read(TOUR, as_version=4).cells if c.cell_type == "markdown")
     for module in MODULES:
         assert f"`{module}`" in prose
-        assert (ROOT / "exercises" / f"{module}.ipynb").is_file()
+        assert exercise_of(module).is_file()

@@ -21,4 +21,6 @@ QUESTION_IDS: dict[str, tuple[str, ...]] = {
                          "priority_segment", "decile_chart", "investigate"),
     "09_communicating": ("weekly_kpis", "chart_for_message", "fix_misleading_chart", "headline", "exec_chart",
                          "recommendation", "investigate"),
+    "10_capstone": ("wau_change", "drop_start", "drop_segment", "pushes_by_build", "ruled_out", "effect_size", "memo",
+                    "exec_chart"),
 }

@@ -12,11 +12,17 @@ import duckdb
 import nbformat
 
 from grader.key import execute
+from grader.paths import exercise_path
 
 ROOT = Path(__file__).resolve().parents[2]
 SOLUTIONS = ROOT / "solutions"
 EXERCISES = ROOT / "exercises"
 MODULES = tuple(sorted(p.stem for p in SOLUTIONS.glob("[0-9][0-9]_*.ipynb")))
+
+
+def exercise_of(module: str) -> Path:
+    """A module's committed exercise notebook (exercises/, or notebooks/ for the capstone)."""
+    return exercise_path(module)
 
 
 def run_notebook(path: Path, dataset: Path, home: Path) -> nbformat.NotebookNode:
