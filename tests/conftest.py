@@ -5,6 +5,8 @@ Helpers a test imports live in tests/support/ (`from support.X import ...`); onl
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -15,6 +17,7 @@ import pytest
 from support import fixture_modules, grading
 from support.grading import DISK_MB, MEMORY_MB, MODULE, SECRET, TIMEOUT_S, Run, make_corpus
 from support.modules import MODULES, SOLUTIONS, build_dataset
+from support.shared import Keys, built_once, shared_key, shared_root
 
 from grader.grade import HIDDEN_SCALE
 from synth.config import DEFAULT_SEED, Config, config_for
@@ -32,7 +35,7 @@ collect_ignore_glob = ["grader/fixtures/*", "grader/grade/corpus/*"]
 @pytest.fixture(scope="session")
 def tiny_dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A tiny Clipstream dataset (seed 1) with its truth file, built once per session; tests must not modify it."""
-    return build_dataset(tmp_path_factory.mktemp("tiny") / "clipstream.duckdb", seed=1)
+    return built_once(shared_root(tmp_path_factory) / "tiny" / "clipstream.duckdb", lambda p: build_dataset(p, seed=1))
 
 
 @pytest.fixture
@@ -46,11 +49,8 @@ def fresh_dataset(tiny_dataset: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def fixture_keys(tiny_dataset: Path) -> dict:
-    """The answer keys of the grader's fixture modules on the tiny dataset, built once per session."""
-    from grader.key import load_key
-
-    return {m: load_key(m, tiny_dataset, solutions=fixture_modules.SOLUTIONS, progress=False)
-            for m in fixture_modules.FIXTURE_MODULES}
+    """The answer keys of the grader's fixture modules on the tiny dataset, each built once per run when first used."""
+    return Keys(list(fixture_modules.FIXTURE_MODULES), tiny_dataset, fixture_modules.SOLUTIONS)
 
 
 # --- a dataset as hidden grading builds them (scale class: the public 91-day window, fewer users; seed 1) ---
@@ -58,15 +58,14 @@ def fixture_keys(tiny_dataset: Path) -> dict:
 @pytest.fixture(scope="session")
 def hidden_dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A class-scale dataset (seed 1): every plant inside the public window; also the grading tests' public stand-in."""
-    return build_dataset(tmp_path_factory.mktemp("class") / "clipstream.duckdb", seed=1, scale=HIDDEN_SCALE)
+    return built_once(shared_root(tmp_path_factory) / "class" / "clipstream.duckdb",
+                      lambda p: build_dataset(p, seed=1, scale=HIDDEN_SCALE))
 
 
 @pytest.fixture(scope="session")
 def module_keys(hidden_dataset: Path) -> dict:
-    """Every curriculum module's answer key on the hidden-scale dataset, built once per session."""
-    from grader.key import load_key
-
-    return {m: load_key(m, hidden_dataset, solutions=SOLUTIONS, progress=False) for m in MODULES}
+    """Every curriculum module's answer key on the hidden-scale dataset, each built once per run when first used."""
+    return Keys(list(MODULES), hidden_dataset, SOLUTIONS)
 
 
 @pytest.fixture(scope="session")
@@ -85,9 +84,7 @@ def corpus_db(hidden_dataset: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 @pytest.fixture(scope="session")
 def public_key(hidden_dataset: Path):
     """The grading fixture module's key on the public stand-in: the numbers a student could copy."""
-    from grader.key import load_key
-
-    return load_key(MODULE, hidden_dataset, solutions=fixture_modules.SOLUTIONS, progress=False)
+    return shared_key(MODULE, hidden_dataset, fixture_modules.SOLUTIONS)
 
 
 @pytest.fixture
@@ -131,9 +128,10 @@ def small_dataset(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Pat
     def get(seed: int, disabled: tuple[str, ...] = ()) -> Path:
         key = (seed, tuple(sorted(disabled)))
         if key not in built:
-            path = tmp_path_factory.mktemp(f"world-{seed}") / "clipstream.duckdb"
-            build(config_for("small", seed).replace(disabled=frozenset(disabled)), path, workers=2, progress=False)
-            built[key] = path
+            name = f"world-{seed}-" + hashlib.sha256(" ".join(key[1]).encode()).hexdigest()[:12]
+            config = config_for("small", seed).replace(disabled=frozenset(disabled))
+            built[key] = built_once(shared_root(tmp_path_factory) / name / "clipstream.duckdb",
+                                    lambda p: build(config, p, workers=2, progress=False))
         return built[key]
 
     return get
@@ -180,14 +178,22 @@ def clean_world(world: Callable[..., Connections]) -> Connections:
 @pytest.fixture(scope="session")
 def corpus_run(tmp_path_factory: pytest.TempPathFactory, hidden_dataset: Path, public_key) -> Run:
     """The whole corpus, its links and FIFO, a hard-coded and a spying notebook, graded once (jobs 2, one shared
-    hidden dataset)."""
+    hidden dataset), once per run."""
+    root = shared_root(tmp_path_factory) / "corpus"
+    submissions, out, cache = root / "submissions", root / "out", root / "cache"
+    # graded once per run: the worker that comes second reads the first one's results (pickled, as the run left them)
+    built_once(root / "graded.pickle", lambda path: path.write_bytes(pickle.dumps(
+        _grade_corpus(submissions, out, cache, hidden_dataset, public_key))))
+    return Run(pickle.loads((root / "graded.pickle").read_bytes()), out, cache, submissions)
+
+
+def _grade_corpus(submissions: Path, out: Path, cache: Path, hidden_dataset: Path, public_key: object) -> object:
+    """Grade the corpus, its special entries, a hard-coded and a spying notebook (jobs 2, one shared hidden dataset)."""
     from grader.grade import SECRET_ENV
     from grader.grade.hidden import public_seeds, seed_for
     from grader.grade.run import grade
     from grader.grade.settings import Settings
 
-    root = tmp_path_factory.mktemp("corpus")
-    submissions, out, cache = root / "submissions", root / "out", root / "cache"
     make_corpus.write(submissions)
     make_corpus.write_special(submissions, fixture_modules.SOLUTIONS / f"{MODULE}.ipynb")
     with pytest.MonkeyPatch.context() as patch:
@@ -197,10 +203,9 @@ def corpus_run(tmp_path_factory: pytest.TempPathFactory, hidden_dataset: Path, p
         (submissions / "hard_coded.ipynb").write_text(nbformat.writes(grading.hard_coded(public_key)))
         paths = grading.spied_paths(out, cache, seed)
         (submissions / "spy.ipynb").write_text(nbformat.writes(grading.spy(paths, SECRET)))
-        graded = grade(Settings(submissions=submissions, module=MODULE, out=out, jobs=2, variants=1, timeout=TIMEOUT_S,
-                                solutions=fixture_modules.SOLUTIONS, cache=cache, memory_mb=MEMORY_MB, disk_mb=DISK_MB,
-                                progress=False))
-    return Run(graded, out, cache, submissions)
+        return grade(Settings(submissions=submissions, module=MODULE, out=out, jobs=2, variants=1, timeout=TIMEOUT_S,
+                              solutions=fixture_modules.SOLUTIONS, cache=cache, memory_mb=MEMORY_MB, disk_mb=DISK_MB,
+                              progress=False))
 
 
 @pytest.fixture(scope="session")

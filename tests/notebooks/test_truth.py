@@ -5,8 +5,8 @@ import json
 import duckdb
 import pytest
 from support.modules import SOLUTIONS, planted
+from support.shared import shared_key
 
-from grader.key import load_key
 from synth.config import config_for
 from synth.dataset import truth_path
 from synth.writer import build
@@ -18,7 +18,7 @@ SEEDS = (1, 2)  # the default dataset is seed 42
 def answers_and_truth(request, seeded_dataset):
     """The module's reference answers (its answer key) and the planted promotion on a small build of one seed."""
     path = seeded_dataset(request.param)
-    key = load_key("03_weekend_trends", path, solutions=SOLUTIONS, progress=False)
+    key = shared_key("03_weekend_trends", path)
     return key.expected, planted(path)
 
 

@@ -6,9 +6,9 @@ import json
 import duckdb
 import pytest
 from support.modules import SOLUTIONS, planted
+from support.shared import shared_key
 
 import synth
-from grader.key import load_key
 from synth.config import config_for
 from synth.dataset import truth_path
 from synth.writer import build
@@ -20,7 +20,7 @@ MODULE = "04_feature_friction"
 def key_and_truth(request, seeded_dataset):
     """The module's answer key and the planted friction's expected values: the default dataset, or a small build."""
     path = seeded_dataset(request.param)
-    key = load_key(MODULE, path, solutions=SOLUTIONS, progress=False)
+    key = shared_key(MODULE, path)
     return key, planted(path)["feature_friction"]
 
 

@@ -11,9 +11,9 @@ import duckdb
 import pandas as pd
 import pytest
 from support.modules import SOLUTIONS, planted
+from support.shared import shared_key
 
 import synth
-from grader.key import load_key
 from synth.config import config_for
 from synth.dataset import truth_path
 from synth.writer import build
@@ -26,7 +26,7 @@ DATASETS = (42, 1, 2)  # 42: the default dataset students query
 def answers_05(request, seeded_dataset) -> tuple[dict, dict, dict]:
     """Module 05's reference answers, its registered mistakes and the planted effects, on one dataset."""
     path = seeded_dataset(request.param)
-    key = load_key(MODULE, path, solutions=SOLUTIONS, progress=False)
+    key = shared_key(MODULE, path)
     return key.expected, key.mistakes, planted(path)
 
 

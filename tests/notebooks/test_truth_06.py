@@ -7,9 +7,9 @@ import duckdb
 import pandas as pd
 import pytest
 from support.modules import SOLUTIONS, planted
+from support.shared import shared_key
 
 import synth
-from grader.key import load_key
 from synth.config import config_for
 from synth.dataset import truth_path
 from synth.writer import build
@@ -29,7 +29,7 @@ def seed_build(request, small_dataset, seeded_dataset):
     """(answer key, planted truth, users whose phone clock is skewed) on a small build of one seed."""
     seed = request.param
     path = seeded_dataset(seed)
-    key = load_key(MODULE, path, solutions=SOLUTIONS, progress=False)
+    key = shared_key(MODULE, path)
     effects = planted(path)
     # the skewed phones are the users whose event times change when the plant is switched off
     unskewed = small_dataset(seed, disabled=("clock_skew",))

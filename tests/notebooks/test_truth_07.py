@@ -8,9 +8,9 @@ import duckdb
 import pandas as pd
 import pytest
 from support.modules import SOLUTIONS, planted
+from support.shared import shared_key
 
 import synth
-from grader.key import load_key
 from synth.config import config_for
 from synth.dataset import truth_path
 from synth.writer import build
@@ -24,7 +24,7 @@ def seed_world(request, seeded_dataset):
     """The module's answer key, the planted effects and the truth's bot accounts on one small build."""
     config = config_for("small", request.param)
     path = seeded_dataset(request.param)
-    key = load_key(MODULE, path, solutions=SOLUTIONS, progress=False)
+    key = shared_key(MODULE, path)
     effects = planted(path)
     with duckdb.connect(str(truth_path(path)), read_only=True) as truth:
         bot_ids = {row[0] for row in truth.execute("SELECT user_id FROM bots").fetchall()}

@@ -5,8 +5,8 @@ registered naive answer does not."""
 import pandas as pd
 import pytest
 from support.modules import SOLUTIONS, planted
+from support.shared import shared_key
 
-from grader.key import load_key
 
 MODULE = "08_user_research"
 
@@ -15,7 +15,7 @@ MODULE = "08_user_research"
 def seed_world(request, seeded_dataset):
     """The module's answer key and the surveys plant's expected values on one small build."""
     path = seeded_dataset(request.param)
-    return load_key(MODULE, path, solutions=SOLUTIONS, progress=False), planted(path)["surveys"]
+    return shared_key(MODULE, path), planted(path)["surveys"]
 
 
 def covers(interval, value: float) -> bool:

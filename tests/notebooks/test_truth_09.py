@@ -8,8 +8,8 @@ import duckdb
 import pandas as pd
 import pytest
 from support.modules import SOLUTIONS, planted
+from support.shared import shared_key
 
-from grader.key import load_key
 from synth.config import config_for
 
 MODULE = "09_communicating"
@@ -22,7 +22,7 @@ def seed_world(request, seeded_dataset):
     """The module's answer key, the planted effects, the window and a read-only connection for one small build."""
     config = config_for("small", request.param)
     path = seeded_dataset(request.param)
-    key = load_key(MODULE, path, solutions=SOLUTIONS, progress=False)
+    key = shared_key(MODULE, path)
     with duckdb.connect(str(path), read_only=True) as db:
         events = db.execute("""SELECT user_id, event_name, event_ts FROM events
                                WHERE event_ts >= ? AND event_ts < ?""",
@@ -116,6 +116,6 @@ def test_the_recommendation_is_module_03s_difference_in_differences_lift_on_the_
     import synth
 
     path = synth.dataset_path()
-    key = load_key(MODULE, path, solutions=SOLUTIONS, progress=False)
-    did = load_key("03_weekend_trends", path, solutions=SOLUTIONS, progress=False).expected["promo_effect"]
+    key = shared_key(MODULE, path)
+    did = shared_key("03_weekend_trends", path).expected["promo_effect"]
     assert list(facts(key, "recommendation").values()) == [pytest.approx(did["did_lift"][0], rel=1e-9)]

@@ -14,8 +14,8 @@ from datetime import date
 import duckdb
 import pytest
 from support.modules import SOLUTIONS, planted
+from support.shared import shared_key
 
-from grader.key import load_key
 
 MODULE = "10_capstone"
 CHANGE_TOLERANCE = 0.02  # 2 points of WAU change: the truth record's precision (see above)
@@ -27,7 +27,7 @@ ACT_ONE_TOLERANCE = 0.03  # act 1's three-week view starts two days before the b
 def seed_world(request, seeded_dataset):
     """The capstone's answer key, engagement_drop's expected values and the dataset, on one small build."""
     path = seeded_dataset(request.param)
-    key = load_key(MODULE, path, solutions=SOLUTIONS, progress=False)
+    key = shared_key(MODULE, path)
     return key, planted(path)["engagement_drop"], path
 
 
