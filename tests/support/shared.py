@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 
+from support.modules import SOLUTIONS
+
 
 def shared_root(factory: pytest.TempPathFactory) -> Path:
     """A folder every worker of this run sees: the parent of the workers' own temporary folders under xdist."""
@@ -46,7 +48,6 @@ def built_once(path: Path, build: Callable[[Path], object]) -> Path:
 def shared_key(module: str, dataset: Path, solutions: Path | None = None) -> Any:
     """`module`'s answer key on `dataset` (the curriculum's solutions unless given), built once per run."""
     from grader.key import load_key
-    from support.modules import SOLUTIONS
 
     with locked(dataset.with_name(f"{dataset.name}.{module}")):
         return load_key(module, dataset, solutions=solutions or SOLUTIONS, progress=False)
