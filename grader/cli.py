@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -31,8 +32,10 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _key(args: argparse.Namespace) -> int:
+    from concurrent.futures import ThreadPoolExecutor
+
     import synth
-    from grader.key import dataset_info, find_key, load_key
+    from grader.key import Key, dataset_info, find_key, load_key
     from grader.paths import key_root, module_name, modules
 
     info = dataset_info(args.db)
@@ -40,9 +43,17 @@ def _key(args: argparse.Namespace) -> int:
     names = [module_name(m) for m in args.modules] or modules(args.solutions)
     if not names:
         raise GraderError("no solution notebooks found; pass --solutions DIR or name the modules")
+    if args.jobs < 1:
+        raise GraderError(f"--jobs must be at least 1, not {args.jobs}")
+
+    def one(name: str) -> Key:
+        return load_key(name, dataset, solutions=args.solutions, info=info, rebuild=args.rebuild)
+
+    # Each build waits on its own kernel process, so threads are enough to keep every core busy.
+    with ThreadPoolExecutor(max_workers=min(args.jobs, len(names))) as pool:
+        keys = list(pool.map(one, names))
     cached = False
-    for name in names:
-        key = load_key(name, dataset, solutions=args.solutions, info=info, rebuild=args.rebuild)
+    for name, key in zip(names, keys):
         _, folder = find_key(name, dataset, info, None)
         cached |= isinstance(folder, Path) and folder.parent != key_root(dataset)
         print(f"{name}: {len(key.questions)} questions, "
@@ -132,6 +143,8 @@ def parser() -> argparse.ArgumentParser:
     key.add_argument("--solutions", type=Path, metavar="DIR",
                      help="solution notebooks (default: $SANDBOX_SOLUTIONS or solutions/)")
     key.add_argument("--rebuild", action="store_true", help="rebuild even if the key is current")
+    key.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+                     help="keys built at once, a kernel each (default: one per CPU)")
     key.set_defaults(run=_key)
 
     workspace = verbs.add_parser("workspace", help="make your own copies of the notebooks (make lab runs this)",

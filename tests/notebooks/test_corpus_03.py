@@ -243,6 +243,24 @@ def five_standard_errors_each_side(w):
     return low, high
 
 
+@corpus.wrong("weekend_uplift_ci", reason=r"Known mistake: The bootstrap resamples user-days")
+def user_days_resampled_with_every_zero_day_drawn(w):
+    # The mistake as a student writes it: every user-day materialised, 0 where nothing was watched, days resampled.
+    views = w.events[(w.events["event_name"] == "video_view") & w.events["user_id"].isin(w.population)
+                     & w.events["day"].between(w.calendar["first_monday"], w.calendar["last_sunday"])]
+    minutes = views.groupby(["user_id", "day"])["watch_ms"].sum() / 60000
+    weekend = minutes.index.get_level_values("day").day_of_week >= 5
+    n_weeks, rng = w.calendar["n_weeks"], np.random.default_rng(11)
+
+    def every_day(viewed: pd.Series, per_week: int) -> np.ndarray:
+        return np.concatenate([viewed.to_numpy(), np.zeros(len(w.population) * per_week * n_weeks - len(viewed))])
+
+    days_we, days_wd = every_day(minutes[weekend], 2), every_day(minutes[~weekend], 5)
+    boot = [days_we[rng.integers(0, days_we.size, days_we.size)].mean()
+            / days_wd[rng.integers(0, days_wd.size, days_wd.size)].mean() - 1 for _ in range(1_000)]
+    return tuple(np.quantile(boot, [0.025, 0.975]))
+
+
 # --- 4. utc_vs_local ------------------------------------------------------------------------------------------------
 
 @corpus.right("utc_vs_local")
