@@ -53,7 +53,7 @@ def _key(args: argparse.Namespace) -> int:
     with ThreadPoolExecutor(max_workers=min(args.jobs, len(names))) as pool:
         keys = list(pool.map(one, names))
     cached = False
-    for name, key in zip(names, keys):
+    for name, key in zip(names, keys, strict=True):
         _, folder = find_key(name, dataset, info, None)
         cached |= isinstance(folder, Path) and folder.parent != key_root(dataset)
         print(f"{name}: {len(key.questions)} questions, "

@@ -16,6 +16,7 @@ import grader
 import grader.key
 import synth
 from grader.cli import main
+from grader.compare import compare
 from grader.key import RECORD_ENV, RecordError, build_key, load_key, read_key, solution_digest
 from grader.paths import GraderError, key_root
 from grader.session import mistake, question
@@ -229,6 +230,24 @@ def test_cli_key_rebuild_rebuilds_even_a_current_key(fixture_keys, tiny_dataset,
                         lambda module, *a, **k: built.append(module) or fixture_keys[module])
     assert main(["key", "--rebuild", "--db", str(tiny_dataset), "--solutions", str(SOLUTIONS), MODULE]) == 0
     assert built == [MODULE]
+
+
+def test_cli_key_builds_keys_in_parallel_with_the_same_answers_and_reports_in_module_order(
+        fixture_keys, fresh_dataset, capsys):
+    assert main(["key", "--jobs", "2", "--db", str(fresh_dataset), "--solutions", str(SOLUTIONS)]) == 0
+    lines = [line for line in capsys.readouterr().out.splitlines() if not line.startswith("Building")]
+    assert [line.split(":")[0] for line in lines] == list(FIXTURE_MODULES)
+    for module in FIXTURE_MODULES:
+        built, reference = read_key(key_root(fresh_dataset) / module), fixture_keys[module]
+        assert list(built.questions) == list(reference.questions) and built.mistakes.keys() == reference.mistakes.keys()
+        for question_id, spec in reference.questions.items():
+            assert compare(spec, built.expected[question_id], reference.expected[question_id]).passed, question_id
+
+
+def test_cli_key_refuses_fewer_than_one_job_in_one_line(tiny_dataset, capsys):
+    assert main(["key", "--jobs", "0", "--db", str(tiny_dataset), "--solutions", str(SOLUTIONS)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--jobs must be at least 1" in err
 
 
 def test_cli_key_with_a_missing_dataset_prints_one_line_and_exits_2(tmp_path, capsys):
