@@ -32,28 +32,21 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _key(args: argparse.Namespace) -> int:
-    from concurrent.futures import ThreadPoolExecutor
-
     import synth
-    from grader.key import Key, dataset_info, find_key, load_key
-    from grader.paths import key_root, module_name, modules
+    from grader.grade.keys import build_keys
+    from grader.key import dataset_info, find_key
+    from grader.paths import key_root, modules
 
     info = dataset_info(args.db)
     dataset = synth.dataset_path(args.db).resolve()
-    names = [module_name(m) for m in args.modules] or modules(args.solutions)
+    names = args.modules or modules(args.solutions)
     if not names:
         raise GraderError("no solution notebooks found; pass --solutions DIR or name the modules")
     if args.jobs < 1:
         raise GraderError(f"--jobs must be at least 1, not {args.jobs}")
-
-    def one(name: str) -> Key:
-        return load_key(name, dataset, solutions=args.solutions, info=info, rebuild=args.rebuild)
-
-    # Each build waits on its own kernel process, so threads are enough to keep every core busy.
-    with ThreadPoolExecutor(max_workers=min(args.jobs, len(names))) as pool:
-        keys = list(pool.map(one, names))
+    keys = build_keys(names, dataset, solutions=args.solutions, jobs=args.jobs, rebuild=args.rebuild)
     cached = False
-    for name, key in zip(names, keys, strict=True):
+    for name, key in keys.items():
         _, folder = find_key(name, dataset, info, None)
         cached |= isinstance(folder, Path) and folder.parent != key_root(dataset)
         print(f"{name}: {len(key.questions)} questions, "

@@ -275,6 +275,28 @@ def build_key(
     dataset = Path(dataset).resolve()
     info = info or dataset_info(dataset)
     solution = solution_path(module, solutions)
+    temp = new_recording(module, dataset, info)
+    try:
+        if progress:
+            announce(module, info, reason)
+        env = {**os.environ, RECORD_ENV: str(temp), DATASET_ENV: str(dataset),
+               SOLUTIONS_ENV: str(solution.parent.resolve())}
+        execute(nbformat.read(solution, as_version=4), solution.parent, env, desc=module, progress=progress)
+        return finish_recording(temp, module, solution, info)
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
+
+
+def announce(module: str, info: dict[str, str], reason: str) -> None:
+    """Say which key is being built and why."""
+    # A plain line on stdout: in a notebook it reads as a note, not as an error box.
+    because = f" ({reason})" if reason else ""
+    print(f"Building the answer key of {module} for dataset seed {info.get('seed')}, scale "
+          f"{info.get('scale')}{because}: running its solution notebook once, which takes a moment.")
+
+
+def new_recording(module: str, dataset: Path, info: dict[str, str]) -> Path:
+    """An empty folder a solution records `module`'s key into, beside where the finished key will live."""
     root = build_root(dataset, info["checksum"])
     try:
         root.mkdir(parents=True, exist_ok=True)
@@ -282,26 +304,20 @@ def build_key(
         temp.chmod(0o755)  # mkdtemp's 0700 would hide a shared dataset's key from other users
     except OSError as error:
         raise GraderError(f"cannot write answer keys in {root} ({error.strerror}); make the folder writable") from None
-    try:
-        if progress:
-            # A plain line on stdout: in a notebook it reads as a note, not as an error box.
-            because = f" ({reason})" if reason else ""
-            print(f"Building the answer key of {module} for dataset seed {info.get('seed')}, scale "
-                  f"{info.get('scale')}{because}: running its solution notebook once, which takes a moment.")
-        env = {**os.environ, RECORD_ENV: str(temp), DATASET_ENV: str(dataset),
-               SOLUTIONS_ENV: str(solution.parent.resolve())}
-        notebook = nbformat.read(solution, as_version=4)
-        execute(notebook, solution.parent, env, desc=module, progress=progress)
-        _check_recording(temp, module, solution)
-        _write_json(temp / SOLUTIONS, solutions_by_question([(c.cell_type, c.source) for c in notebook.cells]))
-        _write_json(temp / STAMP, {"format": FORMAT, "module": module, "checksum": info["checksum"],
-                                   "seed": info.get("seed"), "scale": info.get("scale"),
-                                   "solution": solution_digest(solution)})
-        key = read_key(temp)
-        _replace(temp, root / module)
-        return key
-    finally:
-        shutil.rmtree(temp, ignore_errors=True)
+    return temp
+
+
+def finish_recording(temp: Path, module: str, solution: Path, info: dict[str, str]) -> Key:
+    """Check what a solution recorded into `temp`, stamp it and move it into place as `module`'s key."""
+    _check_recording(temp, module, solution)
+    notebook = nbformat.read(solution, as_version=4)
+    _write_json(temp / SOLUTIONS, solutions_by_question([(c.cell_type, c.source) for c in notebook.cells]))
+    _write_json(temp / STAMP, {"format": FORMAT, "module": module, "checksum": info["checksum"],
+                               "seed": info.get("seed"), "scale": info.get("scale"),
+                               "solution": solution_digest(solution)})
+    key = read_key(temp)
+    _replace(temp, temp.parent / module)
+    return key
 
 
 def _check_recording(folder: Path, module: str, solution: Path) -> None:

@@ -49,8 +49,9 @@ def fresh_dataset(tiny_dataset: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def fixture_keys(tiny_dataset: Path) -> dict:
-    """The answer keys of the grader's fixture modules on the tiny dataset, each built once per run when first used."""
-    return Keys(list(fixture_modules.FIXTURE_MODULES), tiny_dataset, fixture_modules.SOLUTIONS)
+    """The answer keys of the grader's fixture modules on the tiny dataset, each built once per run when first used,
+    in a kernel as check() builds them (the other shared keys come from the pool, as `grader key` builds them)."""
+    return Keys(list(fixture_modules.FIXTURE_MODULES), tiny_dataset, fixture_modules.SOLUTIONS, kernel=True)
 
 
 # --- a dataset as hidden grading builds them (scale class: the public 91-day window, fewer users; seed 1) ---

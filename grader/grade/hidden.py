@@ -19,18 +19,7 @@ from typing import Any
 
 from grader.grade import SECRET_ENV
 from grader.grade.module import Module
-from grader.key import (
-    FORMAT,
-    STAMP,
-    Key,
-    _check_recording,
-    _replace,
-    _write_json,
-    dataset_info,
-    read_key,
-    solution_digest,
-    stale_reason,
-)
+from grader.key import Key, dataset_info, finish_recording, read_key, stale_reason
 from grader.paths import GraderError, key_root
 
 _SEED_RANGE = 2**31 - 2
@@ -135,15 +124,8 @@ class HiddenCache:
 
     def finish_key(self, seed: int, spec: dict[str, Any]) -> Key:
         """Stamp a recorded key with its dataset's checksum and move it into place; returns it."""
-        dataset, record = self.dataset(seed), Path(spec["record"])
-        info = dataset_info(dataset)
-        _check_recording(record, self.module.name, self.module.solution)
-        _write_json(record / STAMP, {"format": FORMAT, "module": self.module.name, "checksum": info["checksum"],
-                                     "seed": info.get("seed"), "scale": info.get("scale"),
-                                     "solution": solution_digest(self.module.solution)})
-        key = read_key(record)
-        _replace(record, key_root(dataset) / self.module.name)
-        return key
+        info = dataset_info(self.dataset(seed))
+        return finish_recording(Path(spec["record"]), self.module.name, self.module.solution, info)
 
 
 def read_settings(state: Path) -> dict[str, Any] | None:

@@ -13,6 +13,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 from support.fixture_modules import FIXTURE_MODULES, SOLUTIONS
 
 import grader
+import grader.grade.keys
 import grader.key
 import synth
 from grader.cli import main
@@ -215,7 +216,7 @@ def test_inconsistent_recordings_raise_for_the_author(recording, steps, message)
 
 
 def test_cli_key_reports_each_module_and_reuses_current_keys(fixture_keys, tiny_dataset, capsys, monkeypatch):
-    monkeypatch.setattr(grader.key, "build_key", lambda *a, **k: pytest.fail("the key was rebuilt"))
+    monkeypatch.setattr(grader.grade.keys, "record", lambda *a, **k: pytest.fail("a key was rebuilt"))
     assert main(["key", "--db", str(tiny_dataset), "--solutions", str(SOLUTIONS)]) == 0
     lines = capsys.readouterr().out.splitlines()
     for module, line in zip(FIXTURE_MODULES, lines, strict=True):
@@ -226,14 +227,19 @@ def test_cli_key_reports_each_module_and_reuses_current_keys(fixture_keys, tiny_
 
 def test_cli_key_rebuild_rebuilds_even_a_current_key(fixture_keys, tiny_dataset, monkeypatch, capsys):
     built = []
-    monkeypatch.setattr(grader.key, "build_key",
-                        lambda module, *a, **k: built.append(module) or fixture_keys[module])
+
+    def record(requests, *args, **kwargs):
+        built.extend(module.name for module, _ in requests)
+        return {module.name: fixture_keys[module.name] for module, _ in requests}
+
+    monkeypatch.setattr(grader.grade.keys, "record", record)
     assert main(["key", "--rebuild", "--db", str(tiny_dataset), "--solutions", str(SOLUTIONS), MODULE]) == 0
     assert built == [MODULE]
 
 
-def test_cli_key_builds_keys_in_parallel_with_the_same_answers_and_reports_in_module_order(
+def test_cli_key_builds_keys_on_the_pool_in_parallel_with_the_kernels_answers_and_reports_in_module_order(
         fixture_keys, fresh_dataset, capsys):
+    # fixture_keys were built in a kernel, as check() builds a key; `grader key` runs solutions on the worker pool
     assert main(["key", "--jobs", "2", "--db", str(fresh_dataset), "--solutions", str(SOLUTIONS)]) == 0
     lines = [line for line in capsys.readouterr().out.splitlines() if not line.startswith("Building")]
     assert [line.split(":")[0] for line in lines] == list(FIXTURE_MODULES)
@@ -242,6 +248,21 @@ def test_cli_key_builds_keys_in_parallel_with_the_same_answers_and_reports_in_mo
         assert list(built.questions) == list(reference.questions) and built.mistakes.keys() == reference.mistakes.keys()
         for question_id, spec in reference.questions.items():
             assert compare(spec, built.expected[question_id], reference.expected[question_id]).passed, question_id
+
+
+def test_cli_key_names_the_module_and_cell_of_a_failing_solution_in_one_line_and_leaves_no_half_key(
+        fresh_dataset, tmp_path, capsys):
+    solutions = tmp_path / "solutions"
+    solutions.mkdir()
+    notebook = nbformat.read(SOLUTIONS / f"{MODULE}.ipynb", as_version=4)
+    notebook.cells.append(new_code_cell("1 / 0"))
+    nbformat.write(notebook, solutions / f"{MODULE}.ipynb")
+    assert main(["key", "--db", str(fresh_dataset), "--solutions", str(solutions), MODULE]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and MODULE in err and "ZeroDivisionError" in err, err
+    code_cells = sum(cell.cell_type == "code" for cell in notebook.cells)
+    assert f"code cell {code_cells}" in err
+    assert not key_root(fresh_dataset).exists() or not any(key_root(fresh_dataset).iterdir())
 
 
 def test_cli_key_refuses_fewer_than_one_job_in_one_line(tiny_dataset, capsys):

@@ -6,8 +6,11 @@ solution notebooks for the same keys. A file lock per artefact makes the other w
 
 from __future__ import annotations
 
+import atexit
 import fcntl
 import os
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -45,26 +48,46 @@ def built_once(path: Path, build: Callable[[Path], object]) -> Path:
     return path
 
 
-def shared_key(module: str, dataset: Path, solutions: Path | None = None) -> Any:
-    """`module`'s answer key on `dataset` (the curriculum's solutions unless given), built once per run."""
+def shared_key(module: str, dataset: Path, solutions: Path | None = None, *, kernel: bool = False) -> Any:
+    """`module`'s answer key on `dataset` (the curriculum's solutions unless given), built once per run: on this
+    worker's pool as `grader key` builds keys, or with `kernel` in a Jupyter kernel as check() does."""
+    from grader.grade.keys import build_keys
     from grader.key import load_key
 
+    solutions = solutions or SOLUTIONS
     with locked(dataset.with_name(f"{dataset.name}.{module}")):
-        return load_key(module, dataset, solutions=solutions or SOLUTIONS, progress=False)
+        if kernel:
+            return load_key(module, dataset, solutions=solutions, progress=False)
+        return build_keys([module], dataset, solutions=solutions, progress=False, pool=key_pool())[module]
+
+
+_pool: list[Any] = []
+
+
+def key_pool() -> Any:
+    """This process's worker pool for building keys, started on first use and stopped when the process exits."""
+    if not _pool:
+        from grader.grade.pool import Pool
+
+        scratch = Path(tempfile.mkdtemp(prefix="key-pool-"))
+        _pool.append(Pool(scratch))
+        _pool[0].start()
+        atexit.register(lambda: (_pool[0].close(), shutil.rmtree(scratch, ignore_errors=True)))
+    return _pool[0]
 
 
 class Keys(Mapping[str, Any]):
     """Answer keys of `modules` on one dataset, each built on first use, once per run whichever worker asks."""
 
-    def __init__(self, modules: list[str], dataset: Path, solutions: Path) -> None:
-        self._modules, self._dataset, self._solutions = modules, dataset, solutions
+    def __init__(self, modules: list[str], dataset: Path, solutions: Path, *, kernel: bool = False) -> None:
+        self._modules, self._dataset, self._solutions, self._kernel = modules, dataset, solutions, kernel
         self._loaded: dict[str, Any] = {}
 
     def __getitem__(self, module: str) -> Any:
         if module not in self._modules:
             raise KeyError(module)
         if module not in self._loaded:
-            self._loaded[module] = shared_key(module, self._dataset, self._solutions)
+            self._loaded[module] = shared_key(module, self._dataset, self._solutions, kernel=self._kernel)
         return self._loaded[module]
 
     def __iter__(self) -> Iterator[str]:

@@ -47,11 +47,12 @@ def grade_class(root: Path, module: str, students: dict[str, nbformat.NotebookNo
         return {r["student"]: r for r in csv.DictReader(handle)}, root / "out"
 
 
-def copying(module: str, question: str, value: object) -> nbformat.NotebookNode:
-    """The perfect submission that hands in `value` for `question` at the end (a number copied from elsewhere)."""
+def copying(module: str, answers: dict[str, object]) -> nbformat.NotebookNode:
+    """The perfect submission that hands in `answers` (question -> value) at the end: numbers copied from elsewhere."""
     notebook = perfect(module)
-    value = value.item() if hasattr(value, "item") else value  # a NumPy scalar, typed in as a plain number
-    notebook.cells.append(nbformat.v4.new_code_cell(f"check({question!r}, {value!r})"))
+    for question, value in answers.items():
+        value = value.item() if hasattr(value, "item") else value  # a NumPy scalar, typed in as a plain number
+        notebook.cells.append(nbformat.v4.new_code_cell(f"check({question!r}, {value!r})"))
     return notebook
 
 
