@@ -7,12 +7,14 @@ DATA   := datasets/clipstream.duckdb
 
 .PHONY: install lab test data solutions bench progress clean
 
-# Not --no-compile, though it saves 21 s of a fresh install: grading workers run as other uids and students on a
-# shared server as themselves, who cannot write .pyc files into the venv, so every import would compile again
-# (a fresh clone's pytest took 872 s instead of about 720 s without them).
+# uv installs the same pinned versions as pip in a quarter of the time (a fresh venv: 81 s with pip, 23 s with
+# uv, its own install included); pip only installs uv. Byte code is compiled at install: grading workers run as
+# other uids and students on a shared server as themselves, who cannot write .pyc files into the venv, so every
+# import would compile again (a fresh clone's pytest took 872 s instead of about 720 s without them).
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q -c constraints.txt -e '.[lab,test]'
+	$(BIN)/python -m pip install -q -c constraints.txt uv
+	$(BIN)/uv pip install -q --python $(BIN)/python --compile-bytecode -c constraints.txt -e '.[lab,test]'
 	touch $(STAMP)
 
 install: $(STAMP)

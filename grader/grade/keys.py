@@ -2,13 +2,16 @@
 
 A kernel per solution (key.build_key, what check() does on first use) starts a Jupyter kernel and renders every
 table and figure for nobody; the pool's pre-warmed workers only run the cells, about twice as fast per module.
+The pool needs Linux (as batch grading does); elsewhere `grader key` records each key in a kernel.
 """
 
 from __future__ import annotations
 
 import shutil
+import sys
 from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from tempfile import TemporaryDirectory
@@ -16,7 +19,16 @@ from tempfile import TemporaryDirectory
 from grader.grade.module import Module, load_module
 from grader.grade.pool import Job, Pool, PoolError
 from grader.grade.protocol import FAILED, of_kind
-from grader.key import TIMEOUT_S, Key, announce, dataset_info, find_key, finish_recording, new_recording
+from grader.key import (
+    TIMEOUT_S,
+    Key,
+    announce,
+    build_key,
+    dataset_info,
+    find_key,
+    finish_recording,
+    new_recording,
+)
 from grader.paths import GraderError
 
 Request = tuple[Module, str]  # a module whose key must be built, and why
@@ -39,7 +51,9 @@ def build_keys(modules: list[str], dataset: Path, *, solutions: str | Path | Non
             keys[module.name] = found[0]
         else:
             requests.append((module, str(found[1])))
-    if requests:
+    if requests and pool is None and not sys.platform.startswith("linux"):
+        keys.update(in_kernels(requests, dataset, info, jobs, progress))
+    elif requests:
         with _running(pool) as running:
             keys.update(record(requests, dataset, info, jobs, running, progress))
     return {module.name: keys[module.name] for module in loaded}
@@ -75,6 +89,19 @@ def record(requests: list[Request], dataset: Path, info: dict[str, str], jobs: i
     if errors:
         raise errors[0]
     return keys
+
+
+def in_kernels(requests: list[Request], dataset: Path, info: dict[str, str], jobs: int,
+               progress: bool) -> dict[str, Key]:
+    """Each requested key recorded in a Jupyter kernel, `jobs` at a time: the pool's fork server needs Linux."""
+    def one(request: Request) -> Key:
+        module, reason = request
+        return build_key(module.name, dataset, solutions=module.solution.parent, info=info, reason=reason,
+                         progress=progress)
+
+    # Each build waits on its own kernel process, so threads are enough to keep every core busy.
+    with ThreadPoolExecutor(max_workers=min(jobs, len(requests))) as threads:
+        return dict(zip((module.name for module, _ in requests), threads.map(one, requests), strict=True))
 
 
 def _why(job: Job) -> str:

@@ -216,6 +216,7 @@ def test_inconsistent_recordings_raise_for_the_author(recording, steps, message)
 
 
 def test_cli_key_reports_each_module_and_reuses_current_keys(fixture_keys, tiny_dataset, capsys, monkeypatch):
+    assert len([fixture_keys[module] for module in FIXTURE_MODULES]) == len(FIXTURE_MODULES)  # built, if first
     monkeypatch.setattr(grader.grade.keys, "record", lambda *a, **k: pytest.fail("a key was rebuilt"))
     assert main(["key", "--db", str(tiny_dataset), "--solutions", str(SOLUTIONS)]) == 0
     lines = capsys.readouterr().out.splitlines()
@@ -248,6 +249,17 @@ def test_cli_key_builds_keys_on_the_pool_in_parallel_with_the_kernels_answers_an
         assert list(built.questions) == list(reference.questions) and built.mistakes.keys() == reference.mistakes.keys()
         for question_id, spec in reference.questions.items():
             assert compare(spec, built.expected[question_id], reference.expected[question_id]).passed, question_id
+
+
+def test_cli_key_off_linux_records_each_key_in_a_kernel_without_the_pool(fixture_keys, fresh_dataset, monkeypatch,
+                                                                          capsys):
+    monkeypatch.setattr(grader.grade.keys.sys, "platform", "darwin")
+    monkeypatch.setattr(grader.grade.keys.Pool, "start", lambda self: pytest.fail("the pool needs Linux"))
+    assert main(["key", "--jobs", "2", "--db", str(fresh_dataset), "--solutions", str(SOLUTIONS)]) == 0
+    lines = [line for line in capsys.readouterr().out.splitlines() if not line.startswith("Building")]
+    assert [line.split(":")[0] for line in lines] == list(FIXTURE_MODULES)
+    for module in FIXTURE_MODULES:
+        assert read_key(key_root(fresh_dataset) / module).expected.keys() == fixture_keys[module].expected.keys()
 
 
 def test_cli_key_names_the_module_and_cell_of_a_failing_solution_in_one_line_and_leaves_no_half_key(
