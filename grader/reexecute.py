@@ -17,6 +17,7 @@ import nbformat
 
 import synth
 from grader.build import build
+from grader.grade.keys import build_keys
 from grader.key import execute, load_key
 from grader.paths import GraderError, repo_root, solutions_dir
 
@@ -42,6 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         os.chdir(repo_root())  # solutions/, exercises/ and datasets/ are found relative to the checkout
         modules = args.modules or sorted(p.stem for p in solutions_dir().glob("[0-9][0-9]_*.ipynb"))
+        # every key first, side by side on the worker pool where there is one, as `grader key` builds them
+        build_keys(modules, synth.dataset_path(), solutions=solutions_dir(), jobs=os.cpu_count() or 1)
         for module in modules:
             print(f"executed {reexecute(module)}")
         for path, status in build(modules).items():

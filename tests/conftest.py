@@ -122,9 +122,11 @@ def small_dataset(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Pat
     """small_dataset(seed, disabled=()) -> the path of a small planted dataset (with its truth file).
 
     The realism, plant and module truth tests share these builds: the `small` scale students use, each (seed,
-    disabled plants) built once per session, on both cores; tests must not modify them.
+    disabled plants) built once per session, on both cores (seed 42 with every plant is the default dataset `make
+    data` built, when it is that); tests must not modify them.
     """
-    built: dict[tuple, Path] = {}
+    default = _default_dataset()
+    built: dict[tuple, Path] = {(DEFAULT_SEED, ()): default} if default else {}
 
     def get(seed: int, disabled: tuple[str, ...] = ()) -> Path:
         key = (seed, tuple(sorted(disabled)))
@@ -136,6 +138,18 @@ def small_dataset(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Pat
         return built[key]
 
     return get
+
+
+def _default_dataset() -> Path | None:
+    """The default dataset `make data` built, when it is the small scale of the default seed (else None)."""
+    import synth
+
+    path = synth.dataset_path().resolve()
+    if not path.is_file():
+        return None
+    with duckdb.connect(str(path), read_only=True) as con:
+        found = synth.info(con)
+    return path if (found.get("scale"), found.get("seed")) == ("small", str(DEFAULT_SEED)) else None
 
 
 @pytest.fixture(scope="session")
