@@ -19,6 +19,7 @@ from grader.grade.keys import build_keys, in_kernels
 from grader.grade.module import load_module
 from grader.key import dataset_info
 from grader.paths import modules
+from synth.dataset import truth_path
 
 
 def _timed(run: Callable[[], object]) -> float:
@@ -35,7 +36,8 @@ def main() -> None:
     names = args.modules or modules()
     with tempfile.TemporaryDirectory() as folder:
         dataset = Path(folder) / "clipstream.duckdb"
-        shutil.copy(synth.dataset_path(), dataset)
+        for source, copy in ((synth.dataset_path(), dataset), (truth_path(synth.dataset_path()), truth_path(dataset))):
+            shutil.copy(source, copy)  # module 08 reads the planted truth beside the dataset
         info = dataset_info(dataset)
         requests = [(load_module(name), "benchmark") for name in names]
         kernel_each, pool_each = {}, {}

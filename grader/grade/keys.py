@@ -1,7 +1,8 @@
 """Answer keys of several modules recorded at once on the worker pool: `grader key`, as hidden grading records them.
 
 A kernel per solution (key.build_key, what check() does on first use) starts a Jupyter kernel and renders every
-table and figure for nobody; the pool's pre-warmed workers only run the cells, about twice as fast per module.
+table and figure for nobody; the pool's pre-warmed workers only run the cells (the ten curriculum keys, two at a
+time: 73 s in kernels, 46 s on the pool; benchmarks/bench_keys.py).
 The pool needs Linux (as batch grading does); elsewhere `grader key` records each key in a kernel.
 """
 
