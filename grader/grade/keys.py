@@ -55,15 +55,20 @@ def build_keys(modules: list[str], dataset: Path, *, solutions: str | Path | Non
     if requests and pool is None and not sys.platform.startswith("linux"):
         keys.update(in_kernels(requests, dataset, info, jobs, progress))
     elif requests:
-        with _running(pool) as running:
-            keys.update(record(requests, dataset, info, jobs, running, progress))
+        folders: list[Path] = []
+        try:
+            with _running(pool) as running:
+                keys.update(record(requests, dataset, info, jobs, running, progress, folders))
+        finally:  # after the pool stopped its jobs: an interrupted or failed recording leaves nothing behind
+            for folder in folders:
+                shutil.rmtree(folder, ignore_errors=True)
     return {module.name: keys[module.name] for module in loaded}
 
 
-def record(requests: list[Request], dataset: Path, info: dict[str, str], jobs: int, pool: Pool,
-           progress: bool) -> dict[str, Key]:
-    """Run each requested solution in record mode on `pool`, `jobs` at a time; the first failure is raised once
-    the others have finished (a half-built key is never left behind)."""
+def record(requests: list[Request], dataset: Path, info: dict[str, str], jobs: int, pool: Pool, progress: bool,
+           folders: list[Path]) -> dict[str, Key]:
+    """Run each requested solution in record mode on `pool`, `jobs` at a time, into new `folders` (the caller
+    removes what is left of them); the first failure is raised once the others have finished."""
     waiting, keys, errors = deque(requests), {}, []
     running: dict[Job, tuple[Module, Path]] = {}
     while waiting or running:
@@ -72,6 +77,7 @@ def record(requests: list[Request], dataset: Path, info: dict[str, str], jobs: i
             if progress:
                 announce(module.name, info, reason)
             folder = new_recording(module.name, dataset, info)
+            folders.append(folder)
             job = Job({"kind": "key", "cells": module.cells, "record": str(folder), "dataset": str(dataset),
                        "solutions": str(module.solution.parent)}, notebook_timeout=TIMEOUT_S)
             pool.submit(job)
@@ -85,8 +91,6 @@ def record(requests: list[Request], dataset: Path, info: dict[str, str], jobs: i
                     keys[module.name] = finish_recording(folder, module.name, module.solution, info)
             except GraderError as error:
                 errors.append(error)
-            finally:
-                shutil.rmtree(folder, ignore_errors=True)
     if errors:
         raise errors[0]
     return keys

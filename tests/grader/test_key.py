@@ -277,6 +277,23 @@ def test_cli_key_names_the_module_and_cell_of_a_failing_solution_in_one_line_and
     assert not key_root(fresh_dataset).exists() or not any(key_root(fresh_dataset).iterdir())
 
 
+def test_an_interrupted_key_build_leaves_no_half_key_and_no_worker(fresh_dataset, monkeypatch):
+    import psutil
+
+    def interrupted(self, timeout=None):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(grader.grade.keys.Pool, "wait", interrupted)
+    me = psutil.Process()
+    before = {p.pid for p in me.children(recursive=True)}
+    with pytest.raises(KeyboardInterrupt):
+        grader.grade.keys.build_keys([MODULE], fresh_dataset, solutions=SOLUTIONS, progress=False)
+    assert list(key_root(fresh_dataset).iterdir()) == []
+    left = [p for p in me.children(recursive=True)
+            if p.pid not in before and p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+    assert not left, [p.cmdline() for p in left]
+
+
 def test_cli_key_refuses_fewer_than_one_job_in_one_line(tiny_dataset, capsys):
     assert main(["key", "--jobs", "0", "--db", str(tiny_dataset), "--solutions", str(SOLUTIONS)]) == 2
     err = capsys.readouterr().err
