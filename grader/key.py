@@ -281,8 +281,10 @@ def build_key(
             announce(module, info, reason)
         env = {**os.environ, RECORD_ENV: str(temp), DATASET_ENV: str(dataset),
                SOLUTIONS_ENV: str(solution.parent.resolve())}
-        execute(nbformat.read(solution, as_version=4), solution.parent, env, desc=module, progress=progress)
-        return finish_recording(temp, module, solution, info)
+        notebook = nbformat.read(solution, as_version=4)
+        reference = solutions_by_question([(c.cell_type, c.source) for c in notebook.cells])
+        execute(notebook, solution.parent, env, desc=module, progress=progress)
+        return finish_recording(temp, module, solution, info, reference)
     finally:
         shutil.rmtree(temp, ignore_errors=True)
 
@@ -307,11 +309,11 @@ def new_recording(module: str, dataset: Path, info: dict[str, str]) -> Path:
     return temp
 
 
-def finish_recording(temp: Path, module: str, solution: Path, info: dict[str, str]) -> Key:
-    """Check what a solution recorded into `temp`, stamp it and move it into place as `module`'s key."""
+def finish_recording(temp: Path, module: str, solution: Path, info: dict[str, str], reference: dict[str, str]) -> Key:
+    """Check what a solution recorded into `temp`, add each question's `reference` solution code, stamp it and move
+    it into place as `module`'s key."""
     _check_recording(temp, module, solution)
-    notebook = nbformat.read(solution, as_version=4)
-    _write_json(temp / SOLUTIONS, solutions_by_question([(c.cell_type, c.source) for c in notebook.cells]))
+    _write_json(temp / SOLUTIONS, reference)
     _write_json(temp / STAMP, {"format": FORMAT, "module": module, "checksum": info["checksum"],
                                "seed": info.get("seed"), "scale": info.get("scale"),
                                "solution": solution_digest(solution)})

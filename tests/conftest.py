@@ -153,15 +153,6 @@ def _default_dataset() -> Path | None:
 
 
 @pytest.fixture(scope="session")
-def seeded_dataset(small_dataset: Callable[..., Path]) -> Callable[[int], Path]:
-    """seeded_dataset(seed) -> the default dataset students query for seed 42 (built by `make data`), else
-    small_dataset(seed): the datasets the module truth tests check their reference answers on."""
-    import synth
-
-    return lambda seed: synth.dataset_path().resolve() if seed == DEFAULT_SEED else small_dataset(seed)
-
-
-@pytest.fixture(scope="session")
 def world(small_dataset: Callable[..., Path]) -> Iterator[Callable[..., Connections]]:
     """world(seed, disabled=()) -> (dataset, truth) read-only connections to small_dataset(seed, disabled)."""
     opened: dict[Path, Connections] = {}

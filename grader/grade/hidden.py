@@ -125,7 +125,8 @@ class HiddenCache:
     def finish_key(self, seed: int, spec: dict[str, Any]) -> Key:
         """Stamp a recorded key with its dataset's checksum and move it into place; returns it."""
         info = dataset_info(self.dataset(seed))
-        return finish_recording(Path(spec["record"]), self.module.name, self.module.solution, info)
+        return finish_recording(Path(spec["record"]), self.module.name, self.module.solution, info,
+                                self.module.reference)
 
 
 def read_settings(state: Path) -> dict[str, Any] | None:

@@ -88,7 +88,7 @@ def record(requests: list[Request], dataset: Path, info: dict[str, str], jobs: i
                 if job.done is None:
                     errors.append(GraderError(f"the solution of {module.name} failed on {dataset}: {_why(job)}"))
                 else:
-                    keys[module.name] = finish_recording(folder, module.name, module.solution, info)
+                    keys[module.name] = finish_recording(folder, module.name, module.solution, info, module.reference)
             except GraderError as error:
                 errors.append(error)
     if errors:

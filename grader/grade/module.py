@@ -8,7 +8,7 @@ from pathlib import Path
 
 import nbformat
 
-from grader.markers import is_instructor
+from grader.markers import is_instructor, solutions_by_question
 from grader.paths import GraderError, module_name, solution_path
 
 
@@ -20,6 +20,7 @@ class Module:
     solution: Path
     cells: list[str]
     expressions: dict[str, str]  # question id -> the answer expression of its check call, e.g. "dau_by_day"
+    reference: dict[str, str]  # question id -> its reference solution code, stored in each key for check.solution
 
 
 def answer_expressions(cells: list[str]) -> dict[str, str]:
@@ -50,4 +51,5 @@ def load_module(module: str, solutions: str | Path | None = None) -> Module:
     except Exception as error:  # nbformat raises several types for unreadable files
         raise GraderError(f"{path} is not a readable notebook ({error}); fix or restore the file") from None
     cells = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
-    return Module(module_name(module), path.resolve(), cells, answer_expressions(cells))
+    reference = solutions_by_question([(cell.cell_type, cell.source) for cell in notebook.cells])
+    return Module(module_name(module), path.resolve(), cells, answer_expressions(cells), reference)

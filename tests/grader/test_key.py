@@ -280,7 +280,10 @@ def test_cli_key_names_the_module_and_cell_of_a_failing_solution_in_one_line_and
 def test_an_interrupted_key_build_leaves_no_half_key_and_no_worker(fresh_dataset, monkeypatch):
     import psutil
 
+    waited = grader.grade.keys.Pool.wait
+
     def interrupted(self, timeout=None):
+        waited(self, timeout=0.5)  # Ctrl-C while waiting, once the worker is under way
         raise KeyboardInterrupt
 
     monkeypatch.setattr(grader.grade.keys.Pool, "wait", interrupted)

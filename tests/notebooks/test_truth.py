@@ -15,9 +15,9 @@ SEEDS = (1, 2)  # the default dataset is seed 42
 
 
 @pytest.fixture(scope="module", params=SEEDS)
-def answers_and_truth(request, seeded_dataset):
+def answers_and_truth(request, small_dataset):
     """The module's reference answers (its answer key) and the planted promotion on a small build of one seed."""
-    path = seeded_dataset(request.param)
+    path = small_dataset(request.param)
     key = shared_key("03_weekend_trends", path)
     return key.expected, planted(path)
 

@@ -17,9 +17,9 @@ MODULE = "04_feature_friction"
 
 
 @pytest.fixture(scope="module", params=(42, 1, 2))
-def key_and_truth(request, seeded_dataset):
+def key_and_truth(request, small_dataset):
     """The module's answer key and the planted friction's expected values: the default dataset, or a small build."""
-    path = seeded_dataset(request.param)
+    path = small_dataset(request.param)
     key = shared_key(MODULE, path)
     return key, planted(path)["feature_friction"]
 

@@ -23,9 +23,9 @@ DATASETS = (42, 1, 2)  # 42: the default dataset students query
 
 
 @pytest.fixture(scope="session", params=DATASETS)
-def answers_05(request, seeded_dataset) -> tuple[dict, dict, dict]:
+def answers_05(request, small_dataset) -> tuple[dict, dict, dict]:
     """Module 05's reference answers, its registered mistakes and the planted effects, on one dataset."""
-    path = seeded_dataset(request.param)
+    path = small_dataset(request.param)
     key = shared_key(MODULE, path)
     return key.expected, key.mistakes, planted(path)
 

@@ -25,10 +25,10 @@ def event_times(path) -> dict[int, int]:
 
 
 @pytest.fixture(scope="module", params=SEEDS)
-def seed_build(request, small_dataset, seeded_dataset):
+def seed_build(request, small_dataset):
     """(answer key, planted truth, users whose phone clock is skewed) on a small build of one seed."""
     seed = request.param
-    path = seeded_dataset(seed)
+    path = small_dataset(seed)
     key = shared_key(MODULE, path)
     effects = planted(path)
     # the skewed phones are the users whose event times change when the plant is switched off

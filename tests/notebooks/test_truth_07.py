@@ -20,10 +20,10 @@ DROP_RATE_TOLERANCE = 0.001  # 0.1 point
 
 
 @pytest.fixture(scope="module", params=(42, 1, 2))
-def seed_world(request, seeded_dataset):
+def seed_world(request, small_dataset):
     """The module's answer key, the planted effects and the truth's bot accounts on one small build."""
     config = config_for("small", request.param)
-    path = seeded_dataset(request.param)
+    path = small_dataset(request.param)
     key = shared_key(MODULE, path)
     effects = planted(path)
     with duckdb.connect(str(truth_path(path)), read_only=True) as truth:

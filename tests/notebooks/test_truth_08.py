@@ -12,9 +12,9 @@ MODULE = "08_user_research"
 
 
 @pytest.fixture(scope="module", params=(42, 1, 2))
-def seed_world(request, seeded_dataset):
+def seed_world(request, small_dataset):
     """The module's answer key and the surveys plant's expected values on one small build."""
-    path = seeded_dataset(request.param)
+    path = small_dataset(request.param)
     return shared_key(MODULE, path), planted(path)["surveys"]
 
 

@@ -18,10 +18,10 @@ PROMOTION_TOLERANCE = 0.03   # the difference-in-differences estimate against th
 
 
 @pytest.fixture(scope="module", params=(42, 1, 2))
-def seed_world(request, seeded_dataset):
+def seed_world(request, small_dataset):
     """The module's answer key, the planted effects, the window and a read-only connection for one small build."""
     config = config_for("small", request.param)
-    path = seeded_dataset(request.param)
+    path = small_dataset(request.param)
     key = shared_key(MODULE, path)
     with duckdb.connect(str(path), read_only=True) as db:
         events = db.execute("""SELECT user_id, event_name, event_ts FROM events

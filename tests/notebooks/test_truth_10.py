@@ -24,9 +24,9 @@ ACT_ONE_TOLERANCE = 0.03  # act 1's three-week view starts two days before the b
 
 
 @pytest.fixture(scope="module", params=(42, 1, 2))
-def seed_world(request, seeded_dataset):
+def seed_world(request, small_dataset):
     """The capstone's answer key, engagement_drop's expected values and the dataset, on one small build."""
-    path = seeded_dataset(request.param)
+    path = small_dataset(request.param)
     key = shared_key(MODULE, path)
     return key, planted(path)["engagement_drop"], path
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import atexit
 import fcntl
+import functools
 import os
 import shutil
 import tempfile
@@ -61,19 +62,16 @@ def shared_key(module: str, dataset: Path, solutions: Path | None = None, *, ker
         return build_keys([module], dataset, solutions=solutions, progress=False, pool=key_pool())[module]
 
 
-_pool: list[Any] = []
-
-
+@functools.cache
 def key_pool() -> Any:
     """This process's worker pool for building keys, started on first use and stopped when the process exits."""
-    if not _pool:
-        from grader.grade.pool import Pool
+    from grader.grade.pool import Pool
 
-        scratch = Path(tempfile.mkdtemp(prefix="key-pool-"))
-        _pool.append(Pool(scratch))
-        _pool[0].start()
-        atexit.register(lambda: (_pool[0].close(), shutil.rmtree(scratch, ignore_errors=True)))
-    return _pool[0]
+    scratch = Path(tempfile.mkdtemp(prefix="key-pool-"))
+    pool = Pool(scratch)
+    pool.start()
+    atexit.register(lambda: (pool.close(), shutil.rmtree(scratch, ignore_errors=True)))
+    return pool
 
 
 class Keys(Mapping[str, Any]):
